@@ -1,0 +1,55 @@
+#pragma once
+
+// A parsed session link (PROTOCOL section 1): which server, which session, the
+// viewer token from the fragment and, for version 2, the agent key fingerprint.
+// Only SessionLinkParser makes one, so every SessionLink holds checked values.
+//
+// The viewer token is a secret: never log it, nor any URL built from it
+// (streamUrl(), toWebUrl(), toHandoffUrl()). describe() is the loggable form.
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+namespace handoff::protocol {
+
+class SessionLink final {
+public:
+    // http(s)://host[:port][/prefix], normalised: lower-case scheme and host, no
+    // default port, no user info, query, fragment or trailing slash.
+    const QUrl& serverBase() const { return m_serverBase; }
+    const QString& sessionId() const { return m_sessionId; }
+    const QString& viewerToken() const { return m_viewerToken; }
+    // The 16 bytes of k, when the link has one (version 2 pins the agent's key).
+    const std::optional<QByteArray>& keyFingerprint() const { return m_keyFingerprint; }
+    bool hasKeyFingerprint() const { return m_keyFingerprint.has_value(); }
+    bool usesTls() const;
+
+    // ws(s)://host[:port][/prefix]/stream/<id>?role=viewer&token=<viewer token>
+    QUrl streamUrl() const;
+    // <serverBase>/s/<id>#t=<token>[&k=<fingerprint>], the agent's session_url.
+    QUrl toWebUrl() const;
+    // handoff://s/<id>?server=<serverBase, percent-encoded>#t=<token>[&k=<fingerprint>]
+    QUrl toHandoffUrl() const;
+
+    // Server and session only, for logs and the UI: "https://relay.example.com/s/sess_…".
+    QString describe() const;
+
+    friend bool operator==(const SessionLink&, const SessionLink&) = default;
+
+private:
+    friend class SessionLinkParser;
+
+    SessionLink(QUrl serverBase, QString sessionId, QString viewerToken, std::optional<QByteArray> keyFingerprint);
+
+    QString fragment() const;
+
+    QUrl m_serverBase;
+    QString m_sessionId;
+    QString m_viewerToken;
+    std::optional<QByteArray> m_keyFingerprint;
+};
+
+} // namespace handoff::protocol
