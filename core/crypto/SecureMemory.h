@@ -8,8 +8,13 @@
 
 namespace handoff::crypto {
 
-// Overwrites the bytes of `secret` with zeros and leaves it empty.
+// Overwrites the bytes of `secret` with zeros and leaves it empty. A buffer that
+// `secret` shares with other QByteArray copies is only released, not overwritten:
+// the other holders still use it (wipe those copies too, or avoid making them).
 void wipe(QByteArray& secret);
+
+// Overwrites `size` bytes at `data` with zeros, for secrets in plain buffers.
+void wipe(void* data, qsizetype size);
 
 // Owns a secret byte string and wipes it when destroyed or reassigned.
 class SecretBytes final {

@@ -19,7 +19,11 @@ public:
     static constexpr qsizetype SignatureSize = 64;
 
     static Result<SigningKey> generate();
+    // Rejects anything but an unencrypted PKCS#8 EC P-256 private key whose public
+    // part matches its private scalar.
     static Result<SigningKey> importPkcs8(QByteArrayView der);
+    // For known-answer tests: a key from a 32-byte big-endian private scalar.
+    static Result<SigningKey> fromPrivateScalar(QByteArrayView scalar);
 
     ~SigningKey();
     SigningKey(SigningKey&&) noexcept;
