@@ -1,0 +1,257 @@
+#include "agent/cdp/CdpClient.h"
+
+#include "agent/AgentLogging.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QWebSocket>
+
+namespace handoff::agent {
+
+namespace {
+constexpr int DiscoveryTimeoutMs = 10000;
+constexpr int TimeoutTickMs = 100;
+} // namespace
+
+CdpClient::CdpClient(QObject* parent)
+    : QObject(parent)
+    , m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this))
+    , m_network(new QNetworkAccessManager(this))
+{
+    m_socket->setMaxAllowedIncomingMessageSize(MaxIncomingMessageBytes);
+    m_socket->setMaxAllowedIncomingFrameSize(MaxIncomingMessageBytes);
+    m_timeoutTimer.setInterval(TimeoutTickMs);
+    connect(&m_timeoutTimer, &QTimer::timeout, this, &CdpClient::checkTimeouts);
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
+        if (m_connecting && !m_open) {
+            m_connecting = false;
+            fail(Error{QStringLiteral("cdp_connect"),
+                       QStringLiteral("could not open the DevTools socket: %1").arg(m_socket->errorString())});
+        }
+    });
+    connect(m_socket, &QWebSocket::connected, this, [this] {
+        m_connecting = false;
+        m_open = true;
+        qCInfo(lcCdp) << "connected to DevTools target" << m_target.id;
+        Q_EMIT connected();
+    });
+    connect(m_socket, &QWebSocket::disconnected, this, &CdpClient::onSocketClosed);
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &CdpClient::onTextMessage);
+}
+
+CdpClient::~CdpClient()
+{
+    // Callbacks may capture objects that are being destroyed with us: drop them.
+    m_pending.clear();
+    m_socket->disconnect(this);
+    if (m_discovery) {
+        m_discovery->disconnect(this);
+        m_discovery->abort();
+    }
+}
+
+void CdpClient::connectTo(const QUrl& endpoint, const QString& targetSelector)
+{
+    if (CdpTargets::isPageSocketUrl(endpoint)) {
+        m_target = CdpTarget{};
+        m_target.id = endpoint.path().section(QLatin1Char('/'), -1);
+        m_target.type = QStringLiteral("page");
+        m_target.webSocketDebuggerUrl = endpoint;
+        openSocket(endpoint);
+        return;
+    }
+    Result<QUrl> base = CdpTargets::discoveryBase(endpoint);
+    if (!base) {
+        fail(base.error());
+        return;
+    }
+    QUrl listUrl = *base;
+    listUrl.setPath(QStringLiteral("/json/list"));
+    QNetworkRequest request(listUrl);
+    request.setTransferTimeout(DiscoveryTimeoutMs);
+    QNetworkReply* reply = m_network->get(request);
+    m_discovery = reply;
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, targetSelector] { onDiscoveryFinished(reply, targetSelector); });
+}
+
+void CdpClient::onDiscoveryFinished(QNetworkReply* reply, const QString& selector)
+{
+    reply->deleteLater();
+    m_discovery.clear();
+    if (reply->error() != QNetworkReply::NoError) {
+        fail(Error{QStringLiteral("cdp_discovery"),
+                   QStringLiteral("could not list the DevTools targets: %1").arg(reply->errorString())});
+        return;
+    }
+    const QByteArray body = reply->read(CdpTargets::MaxListBytes + 1);
+    Result<QList<CdpTarget>> targets = CdpTargets::parseList(body);
+    if (!targets) {
+        fail(targets.error());
+        return;
+    }
+    Result<CdpTarget> chosen = CdpTargets::choose(*targets, selector);
+    if (!chosen) {
+        fail(chosen.error());
+        return;
+    }
+    m_target = *chosen;
+    openSocket(m_target.webSocketDebuggerUrl);
+}
+
+void CdpClient::openSocket(const QUrl& wsUrl)
+{
+    m_connecting = true;
+    m_socket->open(wsUrl);
+}
+
+void CdpClient::fail(const Error& error)
+{
+    qCWarning(lcCdp).noquote() << "DevTools connection failed:" << error.code;
+    Q_EMIT connectFailed(error);
+}
+
+void CdpClient::disconnectFromTarget()
+{
+    if (m_discovery) {
+        m_discovery->abort();
+    }
+    if (m_socket->state() != QAbstractSocket::UnconnectedState) {
+        m_socket->close();
+    }
+    if (m_open) {
+        onSocketClosed();
+    }
+}
+
+bool CdpClient::isConnected() const
+{
+    return m_open;
+}
+
+qint64 CdpClient::send(const QString& method, const QJsonObject& params, Callback callback, int timeoutMs)
+{
+    if (!m_open) {
+        if (callback) {
+            QMetaObject::invokeMethod(
+                this,
+                [callback = std::move(callback), method] {
+                    callback(Error{QStringLiteral("cdp_closed"),
+                                   QStringLiteral("%1: the DevTools connection is not open").arg(method)});
+                },
+                Qt::QueuedConnection);
+        }
+        return -1;
+    }
+    const qint64 id = m_nextId++;
+    QJsonObject message{{QStringLiteral("id"), id}, {QStringLiteral("method"), method}};
+    if (!params.isEmpty()) {
+        message.insert(QStringLiteral("params"), params);
+    }
+    m_pending.insert(id, Pending{method, std::move(callback), QDeadlineTimer(timeoutMs)});
+    if (!m_timeoutTimer.isActive()) {
+        m_timeoutTimer.start();
+    }
+    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+    qCDebug(lcCdp).noquote() << "->" << id << method;
+    Q_EMIT commandWritten(id, method);
+    return id;
+}
+
+void CdpClient::onTextMessage(const QString& text)
+{
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        qCWarning(lcCdp) << "ignored a DevTools message that is not a JSON object";
+        return;
+    }
+    const QJsonObject message = doc.object();
+    const QJsonValue idValue = message.value(QLatin1String("id"));
+    if (idValue.isDouble()) {
+        const auto id = static_cast<qint64>(idValue.toDouble());
+        auto it = m_pending.find(id);
+        if (it == m_pending.end()) {
+            qCDebug(lcCdp) << "answer to an unknown or timed-out command" << id;
+            return;
+        }
+        Pending pending = std::move(it.value());
+        m_pending.erase(it);
+        if (message.contains(QLatin1String("error"))) {
+            const QJsonObject error = message.value(QLatin1String("error")).toObject();
+            const QString cdpMessage = error.value(QLatin1String("message")).toString();
+            const int cdpCode = error.value(QLatin1String("code")).toInt();
+            qCDebug(lcCdp).noquote() << "<-" << id << pending.method << "error" << cdpCode;
+            if (pending.callback) {
+                pending.callback(Error{QStringLiteral("cdp_error"),
+                                       QStringLiteral("%1: %2 (%3)").arg(pending.method, cdpMessage).arg(cdpCode)});
+            }
+            return;
+        }
+        qCDebug(lcCdp).noquote() << "<-" << id << pending.method;
+        if (pending.callback) {
+            pending.callback(message.value(QLatin1String("result")).toObject());
+        }
+        return;
+    }
+    const QString method = message.value(QLatin1String("method")).toString();
+    if (!method.isEmpty()) {
+        Q_EMIT eventReceived(method, message.value(QLatin1String("params")).toObject());
+    }
+}
+
+void CdpClient::checkTimeouts()
+{
+    QList<qint64> expired;
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+        if (it->deadline.hasExpired()) {
+            expired.append(it.key());
+        }
+    }
+    for (qint64 id : std::as_const(expired)) {
+        auto it = m_pending.find(id);
+        if (it == m_pending.end()) {
+            continue; // a previous callback's effects removed it
+        }
+        Pending pending = std::move(it.value());
+        m_pending.erase(it);
+        qCWarning(lcCdp).noquote() << "command timed out:" << pending.method;
+        if (pending.callback) {
+            pending.callback(
+                Error{QStringLiteral("cdp_timeout"), QStringLiteral("%1: no answer from the browser").arg(pending.method)});
+        }
+    }
+    if (m_pending.isEmpty()) {
+        m_timeoutTimer.stop();
+    }
+}
+
+void CdpClient::onSocketClosed()
+{
+    const bool wasOpen = m_open;
+    m_open = false;
+    failAll(Error{QStringLiteral("cdp_closed"), QStringLiteral("the DevTools connection closed")});
+    if (wasOpen) {
+        const QString reason = m_socket->closeReason().isEmpty() ? QStringLiteral("connection closed")
+                                                                 : m_socket->closeReason();
+        qCInfo(lcCdp).noquote() << "DevTools connection closed";
+        Q_EMIT disconnected(reason);
+    }
+}
+
+void CdpClient::failAll(const Error& error)
+{
+    QHash<qint64, Pending> pending;
+    pending.swap(m_pending);
+    m_timeoutTimer.stop();
+    for (auto it = pending.begin(); it != pending.end(); ++it) {
+        if (it->callback) {
+            it->callback(Error{error.code, QStringLiteral("%1: %2").arg(it->method, error.message)});
+        }
+    }
+}
+
+} // namespace handoff::agent
