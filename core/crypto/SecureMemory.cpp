@@ -2,7 +2,25 @@
 
 #include <openssl/crypto.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace handoff::crypto {
+
+namespace {
+
+// OPENSSL_cleanse is assembly on common platforms, so AddressSanitizer cannot see
+// it overrun a buffer; sanitizer builds check the region themselves.
+void cleanse(void* data, qsizetype size)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    Q_ASSERT(__asan_region_is_poisoned(data, static_cast<size_t>(size)) == nullptr);
+#endif
+    OPENSSL_cleanse(data, static_cast<size_t>(size));
+}
+
+} // namespace
 
 void wipe(QByteArray& secret)
 {
@@ -11,8 +29,16 @@ void wipe(QByteArray& secret)
     // on it would detach and wipe a fresh copy instead. A shared buffer is
     // released here and wiped by whichever holder releases it last, if that
     // holder wipes it.
-    if (secret.isDetached() && secret.capacity() > 0) {
-        OPENSSL_cleanse(secret.data(), static_cast<size_t>(secret.capacity()));
+    if (secret.isDetached() && !secret.isNull()) {
+        // Qt 6 keeps free space on both sides of the bytes (removing from the
+        // front just moves the start), and that space can still hold old secret
+        // bytes: wipe the whole allocation, and nothing beyond it.
+        auto& data = secret.data_ptr();
+        const qsizetype before = data.freeSpaceAtBegin();
+        const qsizetype total = before + secret.size() + data.freeSpaceAtEnd();
+        if (total > 0) {
+            cleanse(secret.data() - before, total);
+        }
     }
     secret.clear();
 }
@@ -20,7 +46,7 @@ void wipe(QByteArray& secret)
 void wipe(void* data, qsizetype size)
 {
     if (data != nullptr && size > 0) {
-        OPENSSL_cleanse(data, static_cast<size_t>(size));
+        cleanse(data, size);
     }
 }
 

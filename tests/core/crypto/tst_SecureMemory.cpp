@@ -17,6 +17,7 @@ private Q_SLOTS:
     void wipeRawBufferClears();
     void wipeByteArrayEmpties();
     void wipeLeavesSharedCopiesIntact();
+    void wipeAfterRemovingFromTheFront();
     void wipeEmptyAndNull();
     void secretBytesHoldsAndClears();
     void secretBytesMove();
@@ -58,6 +59,26 @@ void TestSecureMemory::wipeLeavesSharedCopiesIntact()
     wipe(original);
     QVERIFY(original.isEmpty());
     QCOMPARE(copy, QByteArray("shared secret"));
+}
+
+void TestSecureMemory::wipeAfterRemovingFromTheFront()
+{
+    // Qt 6 removes from the front by moving the start pointer, leaving free space
+    // (with old secret bytes) before data(): the wipe must cover the whole
+    // allocation without running past its end (AddressSanitizer checks that).
+    QByteArray secret(100, 's');
+    secret.detach();
+    secret.remove(0, 60);
+    QCOMPARE(secret.size(), 40);
+    wipe(secret);
+    QVERIFY(secret.isEmpty());
+
+    QByteArray grown(10, 's');
+    grown.reserve(1000);
+    grown.append(QByteArray(500, 't'));
+    grown.chop(400);
+    wipe(grown);
+    QVERIFY(grown.isEmpty());
 }
 
 void TestSecureMemory::wipeEmptyAndNull()
