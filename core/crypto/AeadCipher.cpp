@@ -13,8 +13,8 @@ constexpr qsizetype maxMessageSize = std::numeric_limits<int>::max() - 32;
 
 Error invalidLength(const QString& what, qsizetype expected, qsizetype got)
 {
-    return Error{QStringLiteral("invalid_length"),
-                 QStringLiteral("AES-256-GCM needs a %1-byte %2, got %3 bytes").arg(expected).arg(what).arg(got)};
+    return Error { QStringLiteral("invalid_length"),
+                   QStringLiteral("AES-256-GCM needs a %1-byte %2, got %3 bytes").arg(expected).arg(what).arg(got) };
 }
 
 } // namespace
@@ -33,7 +33,7 @@ Result<Sealed> AeadCipher::encrypt(QByteArrayView nonce, QByteArrayView aad, QBy
         return invalidLength(QStringLiteral("nonce"), NonceSize, nonce.size());
     }
     if (plaintext.size() > maxMessageSize || aad.size() > maxMessageSize) {
-        return Error{QStringLiteral("invalid_length"), QStringLiteral("the message is too large to encrypt")};
+        return Error { QStringLiteral("invalid_length"), QStringLiteral("the message is too large to encrypt") };
     }
     const detail::EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
     if (!ctx || EVP_EncryptInit_ex2(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1) {
@@ -81,7 +81,7 @@ Result<QByteArray> AeadCipher::decrypt(QByteArrayView nonce, QByteArrayView aad,
         return invalidLength(QStringLiteral("tag"), TagSize, tag.size());
     }
     if (ciphertext.size() > maxMessageSize || aad.size() > maxMessageSize) {
-        return Error{QStringLiteral("invalid_length"), QStringLiteral("the message is too large to decrypt")};
+        return Error { QStringLiteral("invalid_length"), QStringLiteral("the message is too large to decrypt") };
     }
     const detail::EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
     if (!ctx || EVP_DecryptInit_ex2(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1) {
@@ -118,9 +118,9 @@ Result<QByteArray> AeadCipher::decrypt(QByteArrayView nonce, QByteArrayView aad,
     if (EVP_DecryptFinal_ex(ctx.get(), finalBlock, &written) != 1) {
         wipe(plaintext);
         detail::clearOpensslErrors();
-        return Error{QStringLiteral("bad_tag"),
-                     QStringLiteral("decryption failed: the message was altered, or the key, nonce or associated "
-                                    "data does not match")};
+        return Error { QStringLiteral("bad_tag"),
+                       QStringLiteral("decryption failed: the message was altered, or the key, nonce or associated "
+                                      "data does not match") };
     }
     return plaintext;
 }

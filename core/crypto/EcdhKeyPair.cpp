@@ -13,12 +13,12 @@ namespace {
 
 Error noKey()
 {
-    return Error{QStringLiteral("invalid_state"), QStringLiteral("this ECDH key pair has been moved from")};
+    return Error { QStringLiteral("invalid_state"), QStringLiteral("this ECDH key pair has been moved from") };
 }
 
 } // namespace
 
-EcdhKeyPair::EcdhKeyPair(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+EcdhKeyPair::EcdhKeyPair(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) { }
 EcdhKeyPair::~EcdhKeyPair() = default;
 EcdhKeyPair::EcdhKeyPair(EcdhKeyPair&&) noexcept = default;
 EcdhKeyPair& EcdhKeyPair::operator=(EcdhKeyPair&&) noexcept = default;
@@ -33,7 +33,7 @@ Result<EcdhKeyPair> EcdhKeyPair::generate()
     if (!point) {
         return point.error();
     }
-    return EcdhKeyPair(std::make_unique<Impl>(Impl{std::move(*key), std::move(*point)}));
+    return EcdhKeyPair(std::make_unique<Impl>(Impl { std::move(*key), std::move(*point) }));
 }
 
 Result<EcdhKeyPair> EcdhKeyPair::fromPrivateScalar(QByteArrayView scalar)
@@ -46,7 +46,7 @@ Result<EcdhKeyPair> EcdhKeyPair::fromPrivateScalar(QByteArrayView scalar)
     if (!point) {
         return point.error();
     }
-    return EcdhKeyPair(std::make_unique<Impl>(Impl{std::move(*key), std::move(*point)}));
+    return EcdhKeyPair(std::make_unique<Impl>(Impl { std::move(*key), std::move(*point) }));
 }
 
 Result<void> EcdhKeyPair::validatePublicPoint(QByteArrayView point)

@@ -29,12 +29,14 @@ void* octets(QByteArrayView view)
 Result<QByteArray> Hkdf::sha256(QByteArrayView ikm, QByteArrayView salt, QByteArrayView info, qsizetype length)
 {
     if (length <= 0 || length > maxLength) {
-        return Error{QStringLiteral("invalid_length"),
-                     QStringLiteral("HKDF-SHA256 output must be 1 to %1 bytes, asked for %2").arg(maxLength).arg(length)};
+        return Error {
+            QStringLiteral("invalid_length"),
+            QStringLiteral("HKDF-SHA256 output must be 1 to %1 bytes, asked for %2").arg(maxLength).arg(length)
+        };
     }
     if (info.size() > maxInfoSize) {
-        return Error{QStringLiteral("invalid_length"),
-                     QStringLiteral("HKDF info must be at most %1 bytes, got %2").arg(maxInfoSize).arg(info.size())};
+        return Error { QStringLiteral("invalid_length"),
+                       QStringLiteral("HKDF info must be at most %1 bytes, got %2").arg(maxInfoSize).arg(info.size()) };
     }
 
     const detail::EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr));
@@ -45,7 +47,7 @@ Result<QByteArray> Hkdf::sha256(QByteArrayView ikm, QByteArrayView salt, QByteAr
     if (!ctx) {
         return detail::opensslError("EVP_KDF_CTX_new");
     }
-    std::array<OSSL_PARAM, 5> params{
+    std::array<OSSL_PARAM, 5> params {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, sha256Name, 0),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, octets(ikm), static_cast<size_t>(ikm.size())),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, octets(salt), static_cast<size_t>(salt.size())),

@@ -19,7 +19,7 @@ char p256GroupName[] = SN_X9_62_prime256v1;
 
 Error invalidPoint(const QString& reason)
 {
-    return Error{QStringLiteral("invalid_point"), reason};
+    return Error { QStringLiteral("invalid_point"), reason };
 }
 
 Result<EvpPkeyPtr> fromData(OSSL_PARAM* params, int selection)
@@ -69,7 +69,7 @@ Error opensslError(const char* operation)
         if (text != nullptr) {
             reason = QString::fromLatin1(text);
         } else {
-            std::array<char, 256> buffer{};
+            std::array<char, 256> buffer {};
             ERR_error_string_n(code, buffer.data(), buffer.size());
             reason = QString::fromLatin1(buffer.data());
         }
@@ -77,8 +77,8 @@ Error opensslError(const char* operation)
         reason = QStringLiteral("no reason given");
     }
     ERR_clear_error();
-    return Error{QStringLiteral("openssl_error"),
-                 QStringLiteral("%1 failed in OpenSSL: %2").arg(QString::fromLatin1(operation), reason)};
+    return Error { QStringLiteral("openssl_error"),
+                   QStringLiteral("%1 failed in OpenSSL: %2").arg(QString::fromLatin1(operation), reason) };
 }
 
 Result<EvpPkeyPtr> importP256PublicPoint(QByteArrayView point)
@@ -135,7 +135,7 @@ Result<EvpPkeyPtr> importP256PublicPoint(QByteArrayView point)
         return invalidPoint(QStringLiteral("the public point is not on the P-256 curve"));
     }
 
-    std::array<OSSL_PARAM, 3> params{
+    std::array<OSSL_PARAM, 3> params {
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, p256GroupName, 0),
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
                                           const_cast<unsigned char*>(bytesOf(point)), // NOLINT: read only
@@ -161,10 +161,10 @@ Result<EvpPkeyPtr> importP256PublicPoint(QByteArrayView point)
 Result<EvpPkeyPtr> importP256PrivateScalar(QByteArrayView scalar)
 {
     if (scalar.size() != P256FieldSize) {
-        return Error{QStringLiteral("invalid_length"),
-                     QStringLiteral("a P-256 private scalar must be %1 bytes, got %2 bytes")
-                         .arg(P256FieldSize)
-                         .arg(scalar.size())};
+        return Error { QStringLiteral("invalid_length"),
+                       QStringLiteral("a P-256 private scalar must be %1 bytes, got %2 bytes")
+                           .arg(P256FieldSize)
+                           .arg(scalar.size()) };
     }
     const EcGroupPtr group = p256Group();
     const BnCtxPtr bnCtx(BN_CTX_secure_new());
@@ -177,14 +177,14 @@ Result<EvpPkeyPtr> importP256PrivateScalar(QByteArrayView scalar)
         return opensslError("EC_GROUP_get0_order");
     }
     if (BN_is_zero(d.get()) || BN_cmp(d.get(), order) >= 0) {
-        return Error{QStringLiteral("invalid_key"),
-                     QStringLiteral("a P-256 private scalar must lie between 1 and the group order minus 1")};
+        return Error { QStringLiteral("invalid_key"),
+                       QStringLiteral("a P-256 private scalar must lie between 1 and the group order minus 1") };
     }
     const EcPointPtr publicPoint(EC_POINT_new(group.get()));
     if (!publicPoint || EC_POINT_mul(group.get(), publicPoint.get(), d.get(), nullptr, nullptr, bnCtx.get()) != 1) {
         return opensslError("EC_POINT_mul");
     }
-    std::array<unsigned char, P256PointSize> encoded{};
+    std::array<unsigned char, P256PointSize> encoded {};
     if (EC_POINT_point2oct(group.get(), publicPoint.get(), POINT_CONVERSION_UNCOMPRESSED, encoded.data(),
                            encoded.size(), bnCtx.get())
         != encoded.size()) {
@@ -208,8 +208,7 @@ Result<EvpPkeyPtr> importP256PrivateScalar(QByteArrayView scalar)
 Result<EvpPkeyPtr> generateP256()
 {
     const EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1
-        || EVP_PKEY_CTX_set_group_name(ctx.get(), p256GroupName) != 1) {
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_group_name(ctx.get(), p256GroupName) != 1) {
         return opensslError("preparing P-256 key generation");
     }
     EVP_PKEY* raw = nullptr;
@@ -225,7 +224,7 @@ bool isP256(const EVP_PKEY* key)
     if (key == nullptr || EVP_PKEY_is_a(key, "EC") != 1) {
         return false;
     }
-    std::array<char, 64> name{};
+    std::array<char, 64> name {};
     size_t length = 0;
     if (EVP_PKEY_get_group_name(key, name.data(), name.size(), &length) != 1) {
         ERR_clear_error();

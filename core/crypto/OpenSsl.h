@@ -24,8 +24,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcCrypto)
 
 namespace handoff::crypto::detail {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter final {
+template<typename T, void (*Free)(T*)> struct Deleter final {
     void operator()(T* p) const noexcept { Free(p); }
 };
 

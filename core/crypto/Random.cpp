@@ -17,8 +17,8 @@ constexpr qsizetype maxCount = 1 << 24;
 
 Error badLength(qsizetype count)
 {
-    return Error{QStringLiteral("invalid_length"),
-                 QStringLiteral("a random length must lie between 0 and %1, got %2").arg(maxCount).arg(count)};
+    return Error { QStringLiteral("invalid_length"),
+                   QStringLiteral("a random length must lie between 0 and %1, got %2").arg(maxCount).arg(count) };
 }
 
 bool fill(QByteArray& buffer)

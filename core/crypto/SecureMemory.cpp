@@ -50,7 +50,7 @@ void wipe(void* data, qsizetype size)
     }
 }
 
-SecretBytes::SecretBytes(QByteArray bytes) : m_bytes(std::move(bytes)) {}
+SecretBytes::SecretBytes(QByteArray bytes) : m_bytes(std::move(bytes)) { }
 
 SecretBytes::~SecretBytes()
 {

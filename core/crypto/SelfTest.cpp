@@ -25,7 +25,7 @@ Error failed(const char* check, const QString& detail = QString())
         message += QStringLiteral(": ") + detail;
     }
     message += QStringLiteral("; the OpenSSL library in use does not compute the published answers");
-    return Error{QStringLiteral("self_test_failed"), message};
+    return Error { QStringLiteral("self_test_failed"), message };
 }
 
 Result<void> checkSha256()
@@ -50,8 +50,7 @@ Result<void> checkHkdf()
     if (!okm) {
         return failed("HKDF-SHA256 RFC 5869 A.1", okm.error().message);
     }
-    if (*okm
-        != hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")) {
+    if (*okm != hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")) {
         return failed("HKDF-SHA256 RFC 5869 A.1", QStringLiteral("wrong output"));
     }
     return Result<void>::success();
@@ -92,10 +91,10 @@ Result<void> checkAesGcm()
 Result<void> checkEcdh()
 {
     // RFC 5903 section 8.1: 256-bit random ECP group.
-    const Result<EcdhKeyPair> initiator =
-        EcdhKeyPair::fromPrivateScalar(hex("c88f01f510d9ac3f70a292daa2316de544e9aab8afe84049c62a9c57862d1433"));
-    const Result<EcdhKeyPair> responder =
-        EcdhKeyPair::fromPrivateScalar(hex("c6ef9c5d78ae012a011164acb397ce2088685d8f06bf9be0b283ab46476bee53"));
+    const Result<EcdhKeyPair> initiator
+        = EcdhKeyPair::fromPrivateScalar(hex("c88f01f510d9ac3f70a292daa2316de544e9aab8afe84049c62a9c57862d1433"));
+    const Result<EcdhKeyPair> responder
+        = EcdhKeyPair::fromPrivateScalar(hex("c6ef9c5d78ae012a011164acb397ce2088685d8f06bf9be0b283ab46476bee53"));
     if (!initiator || !responder) {
         return failed("ECDH P-256 RFC 5903 8.1", QStringLiteral("key import failed"));
     }
@@ -127,11 +126,11 @@ Result<void> checkEcdsa()
     }
     signature[63] = static_cast<char>(signature[63] ^ 0x01);
     if (SigningKey::verify(publicPoint, "sample", signature)) {
-        return failed("ECDSA P-256 rejects a altered signature");
+        return failed("ECDSA P-256 rejects an altered signature");
     }
 
-    const Result<SigningKey> key =
-        SigningKey::fromPrivateScalar(hex("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"));
+    const Result<SigningKey> key
+        = SigningKey::fromPrivateScalar(hex("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"));
     if (!key || key->publicPoint() != publicPoint) {
         return failed("ECDSA P-256 RFC 6979 A.2.5 public key");
     }
@@ -150,7 +149,7 @@ Result<void> checkEcdsa()
 
 Result<void> SelfTest::run()
 {
-    for (const auto check : {checkSha256, checkHkdf, checkAesGcm, checkEcdh, checkEcdsa}) {
+    for (const auto check : { checkSha256, checkHkdf, checkAesGcm, checkEcdh, checkEcdsa }) {
         Result<void> result = check();
         if (!result) {
             return result;

@@ -21,17 +21,17 @@ constexpr char digestName[] = "SHA256";
 
 Error noKey()
 {
-    return Error{QStringLiteral("invalid_state"), QStringLiteral("this signing key has been moved from")};
+    return Error { QStringLiteral("invalid_state"), QStringLiteral("this signing key has been moved from") };
 }
 
 Error invalidKey(const QString& reason)
 {
-    return Error{QStringLiteral("invalid_key"), reason};
+    return Error { QStringLiteral("invalid_key"), reason };
 }
 
 } // namespace
 
-SigningKey::SigningKey(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+SigningKey::SigningKey(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) { }
 SigningKey::~SigningKey() = default;
 SigningKey::SigningKey(SigningKey&&) noexcept = default;
 SigningKey& SigningKey::operator=(SigningKey&&) noexcept = default;
@@ -46,7 +46,7 @@ Result<SigningKey> SigningKey::generate()
     if (!point) {
         return point.error();
     }
-    return SigningKey(std::make_unique<Impl>(Impl{std::move(*key), std::move(*point)}));
+    return SigningKey(std::make_unique<Impl>(Impl { std::move(*key), std::move(*point) }));
 }
 
 Result<SigningKey> SigningKey::fromPrivateScalar(QByteArrayView scalar)
@@ -59,7 +59,7 @@ Result<SigningKey> SigningKey::fromPrivateScalar(QByteArrayView scalar)
     if (!point) {
         return point.error();
     }
-    return SigningKey(std::make_unique<Impl>(Impl{std::move(*key), std::move(*point)}));
+    return SigningKey(std::make_unique<Impl>(Impl { std::move(*key), std::move(*point) }));
 }
 
 Result<SigningKey> SigningKey::importPkcs8(QByteArrayView der)
@@ -83,8 +83,8 @@ Result<SigningKey> SigningKey::importPkcs8(QByteArrayView der)
         return invalidKey(QStringLiteral("the PKCS#8 structure does not hold a private key OpenSSL can read"));
     }
     if (!detail::isP256(key.get())) {
-        return Error{QStringLiteral("unsupported_key"),
-                     QStringLiteral("the private key is not an EC key on the P-256 curve")};
+        return Error { QStringLiteral("unsupported_key"),
+                       QStringLiteral("the private key is not an EC key on the P-256 curve") };
     }
     const detail::EvpPkeyCtxPtr checkCtx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
     if (!checkCtx) {
@@ -99,7 +99,7 @@ Result<SigningKey> SigningKey::importPkcs8(QByteArrayView der)
     if (!point) {
         return point.error();
     }
-    return SigningKey(std::make_unique<Impl>(Impl{std::move(key), std::move(*point)}));
+    return SigningKey(std::make_unique<Impl>(Impl { std::move(key), std::move(*point) }));
 }
 
 Result<SecretBytes> SigningKey::exportPkcs8() const
@@ -161,7 +161,8 @@ Result<QByteArray> SigningKey::sign(QByteArrayView data) const
     QByteArray raw(SignatureSize, '\0');
     auto* out = detail::bytesOf(raw);
     const int half = SignatureSize / 2;
-    if (r == nullptr || s == nullptr || BN_bn2binpad(r, out, half) != half || BN_bn2binpad(s, out + half, half) != half) {
+    if (r == nullptr || s == nullptr || BN_bn2binpad(r, out, half) != half
+        || BN_bn2binpad(s, out + half, half) != half) {
         return detail::opensslError("BN_bn2binpad(r, s)");
     }
     return raw;

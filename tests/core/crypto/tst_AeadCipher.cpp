@@ -52,10 +52,9 @@ void TestAeadCipher::gcmSpec_data()
     QTest::newRow("13: zero key, empty plaintext")
         << zeroKey << zeroNonce << QByteArray() << QByteArray() << QByteArray()
         << QByteArray::fromHex("530f8afbc74536b9a963b4f1c4cb738b");
-    QTest::newRow("14: zero key, one zero block")
-        << zeroKey << zeroNonce << QByteArray() << QByteArray(16, '\0')
-        << QByteArray::fromHex("cea7403d4d606b6e074ec5d3baf39d18")
-        << QByteArray::fromHex("d0d1c8a799996bf0265b98b5d48ab919");
+    QTest::newRow("14: zero key, one zero block") << zeroKey << zeroNonce << QByteArray() << QByteArray(16, '\0')
+                                                  << QByteArray::fromHex("cea7403d4d606b6e074ec5d3baf39d18")
+                                                  << QByteArray::fromHex("d0d1c8a799996bf0265b98b5d48ab919");
     QTest::newRow("15: 64-byte plaintext, no AAD")
         << caseKey << caseNonce << QByteArray()
         << QByteArray::fromHex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
@@ -176,7 +175,7 @@ void TestAeadCipher::keySizes()
 void TestAeadCipher::nonceAndTagSizes()
 {
     const AeadCipher cipher = cipherFor(caseKey);
-    for (const int size : {0, 8, 11, 13, 16}) {
+    for (const int size : { 0, 8, 11, 13, 16 }) {
         const auto sealed = cipher.encrypt(QByteArray(size, 'n'), "", "text");
         QVERIFY(!sealed.ok());
         QCOMPARE(sealed.error().code, QStringLiteral("invalid_length"));
@@ -186,8 +185,9 @@ void TestAeadCipher::nonceAndTagSizes()
     }
     const auto sealed = cipher.encrypt(caseNonce, "", "text");
     QVERIFY(sealed.ok());
-    for (const int size : {0, 12, 15, 17}) {
-        const auto opened = cipher.decrypt(caseNonce, "", sealed->ciphertext, sealed->tag.left(size).leftJustified(size, 'x'));
+    for (const int size : { 0, 12, 15, 17 }) {
+        const auto opened
+            = cipher.decrypt(caseNonce, "", sealed->ciphertext, sealed->tag.left(size).leftJustified(size, 'x'));
         QVERIFY(!opened.ok());
         QCOMPARE(opened.error().code, QStringLiteral("invalid_length"));
     }
@@ -196,7 +196,7 @@ void TestAeadCipher::nonceAndTagSizes()
 void TestAeadCipher::roundTripSizes()
 {
     const AeadCipher cipher = cipherFor(QByteArray(32, '\x42'));
-    for (const int size : {0, 1, 15, 16, 17, 1000, 70000}) {
+    for (const int size : { 0, 1, 15, 16, 17, 1000, 70000 }) {
         QByteArray plaintext(size, '\0');
         for (int i = 0; i < size; ++i) {
             plaintext[i] = static_cast<char>(i * 7);

@@ -51,7 +51,8 @@ void TestDigest::hmacSha256_data()
         << QByteArray(131, '\xaa') << QByteArray("Test Using Larger Than Block-Size Key - Hash Key First")
         << QByteArray("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     QTest::newRow("empty key and data") << QByteArray() << QByteArray()
-                                        << QByteArray("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+                                        << QByteArray(
+                                               "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 void TestDigest::hmacSha256()

@@ -119,8 +119,8 @@ void TestEcdhKeyPair::reasonsAreDistinct()
 {
     QByteArray offCurve = rfcGr;
     offCurve[64] = static_cast<char>(offCurve[64] ^ 0x01);
-    const QList<QByteArray> points{rfcGr.mid(1), QByteArray(1, '\x05') + rfcGr.mid(1), offCurve,
-                                   QByteArray(1, '\x04') + QByteArray(64, '\0')};
+    const QList<QByteArray> points { rfcGr.mid(1), QByteArray(1, '\x05') + rfcGr.mid(1), offCurve,
+                                     QByteArray(1, '\x04') + QByteArray(64, '\0') };
     QSet<QString> messages;
     for (const QByteArray& point : points) {
         const auto result = EcdhKeyPair::validatePublicPoint(point);
@@ -135,7 +135,7 @@ void TestEcdhKeyPair::deriveRejectsInvalidPeer()
     const EcdhKeyPair pair = fromScalar(rfcI);
     QByteArray offCurve = rfcGr;
     offCurve[64] = static_cast<char>(offCurve[64] ^ 0x01);
-    for (const QByteArray& peer : {offCurve, QByteArray(65, '\0'), rfcGr.left(33), QByteArray()}) {
+    for (const QByteArray& peer : { offCurve, QByteArray(65, '\0'), rfcGr.left(33), QByteArray() }) {
         const auto secret = pair.deriveSharedSecret(peer);
         QVERIFY(!secret.ok());
         QCOMPARE(secret.error().code, QStringLiteral("invalid_point"));

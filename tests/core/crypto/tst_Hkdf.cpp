@@ -85,7 +85,7 @@ void TestHkdf::lengthLimits()
 
 void TestHkdf::maximumLength()
 {
-    const auto result = Hkdf::sha256("ikm", "salt", "info", 255 * 32);
+    const auto result = Hkdf::sha256("ikm", "salt", "info", qsizetype(255) * 32);
     QVERIFY(result.ok());
     QCOMPARE(result->size(), 255 * 32);
     // HKDF output is a prefix-stable stream: a shorter request is a prefix of a longer one.

@@ -40,7 +40,7 @@ private Q_SLOTS:
 
 void TestRandom::bytesLengths()
 {
-    for (const qsizetype count : {0, 1, 12, 16, 32, 1000, 100000}) {
+    for (const qsizetype count : { 0, 1, 12, 16, 32, 1000, 100000 }) {
         const auto result = Random::bytes(count);
         QVERIFY(result.ok());
         QCOMPARE(result->size(), count);
@@ -64,7 +64,7 @@ void TestRandom::bytesDistinct()
 
 void TestRandom::badLengths()
 {
-    for (const qsizetype count : {qsizetype(-1), qsizetype(-100), qsizetype(1) << 40}) {
+    for (const qsizetype count : { qsizetype(-1), qsizetype(-100), qsizetype(1) << 40 }) {
         const auto bytes = Random::bytes(count);
         QVERIFY(!bytes.ok());
         QCOMPARE(bytes.error().code, QStringLiteral("invalid_length"));
@@ -79,7 +79,7 @@ void TestRandom::badLengths()
 
 void TestRandom::base62Lengths()
 {
-    for (const qsizetype length : {0, 1, 22, 32, 1000}) {
+    for (const qsizetype length : { 0, 1, 22, 32, 1000 }) {
         const auto result = Random::base62(length);
         QVERIFY(result.ok());
         QCOMPARE(result->size(), length);
@@ -110,24 +110,24 @@ void TestRandom::base62Unbiased()
 {
     // 62,000 characters: about 1,000 of each, standard deviation about 31. A plain
     // "byte % 62" would give the first eight characters about 1,240 each.
-    const auto result = Random::base62(62 * 1000);
+    const auto result = Random::base62(qsizetype(62) * 1000);
     QVERIFY(result.ok());
-    std::array<int, 256> counts{};
+    std::array<int, 256> counts {};
     for (const char c : *result) {
         ++counts[static_cast<unsigned char>(c)];
     }
     for (const char c : base62Characters) {
         const int count = counts[static_cast<unsigned char>(c)];
-        QVERIFY2(count > 820 && count < 1180, qPrintable(QStringLiteral("'%1' appeared %2 times")
-                                                             .arg(QLatin1Char(c))
-                                                             .arg(count)));
+        QVERIFY2(count > 820 && count < 1180,
+                 qPrintable(QStringLiteral("'%1' appeared %2 times").arg(QLatin1Char(c)).arg(count)));
     }
 }
 
 void TestRandom::tokenLengths()
 {
     // Unpadded base64url: ceil(4n/3) characters.
-    const QList<QPair<qsizetype, qsizetype>> cases{{0, 0}, {1, 2}, {2, 3}, {3, 4}, {16, 22}, {32, 43}, {33, 44}};
+    const QList<QPair<qsizetype, qsizetype>> cases { { 0, 0 },   { 1, 2 },   { 2, 3 },  { 3, 4 },
+                                                     { 16, 22 }, { 32, 43 }, { 33, 44 } };
     for (const auto& [bytes, characters] : cases) {
         const auto result = Random::token(bytes);
         QVERIFY(result.ok());
@@ -142,8 +142,8 @@ void TestRandom::tokenAlphabetAndDecoding()
         const auto result = Random::token(32);
         QVERIFY(result.ok());
         QVERIFY2(onlyFrom(*result, base64UrlAlphabet), result->constData());
-        const auto decoded = QByteArray::fromBase64Encoding(*result, QByteArray::Base64UrlEncoding
-                                                                         | QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded = QByteArray::fromBase64Encoding(
+            *result, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
         QVERIFY(decoded);
         QCOMPARE(decoded.decoded.size(), 32);
         seen.insert(*result);

@@ -26,7 +26,7 @@ private Q_SLOTS:
 
 void TestSecureMemory::wipeRawBufferClears()
 {
-    std::array<char, 32> buffer{};
+    std::array<char, 32> buffer {};
     buffer.fill('s');
     wipe(buffer.data(), 16);
     for (std::size_t i = 0; i < 16; ++i) {

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void signVerifyRoundTrip();
     void signaturesAreRandomised();
     void pkcs8RoundTrip();
+    void pkcs8FromScalarKey();
     void pkcs8FromOpenssl();
     void pkcs8Rejected_data();
     void pkcs8Rejected();
@@ -109,8 +110,8 @@ void TestSigningKey::flippedBits_data()
 {
     QTest::addColumn<int>("byteIndex");
     QTest::addColumn<int>("bit");
-    for (const int index : {0, 17, 31, 32, 50, 63}) {
-        for (const int bit : {0, 7}) {
+    for (const int index : { 0, 17, 31, 32, 50, 63 }) {
+        for (const int bit : { 0, 7 }) {
             QTest::addRow("byte %d bit %d", index, bit) << index << bit;
         }
     }
@@ -164,7 +165,8 @@ void TestSigningKey::signVerifyRoundTrip()
     const SigningKey key = generated();
     const QByteArray point = key.publicPoint();
     QCOMPARE(point.size(), 65);
-    for (const QByteArray& message : {QByteArray(), QByteArray("approve: transfer 10 EUR"), QByteArray(100000, 'x')}) {
+    for (const QByteArray& message :
+         { QByteArray(), QByteArray("approve: transfer 10 EUR"), QByteArray(100000, 'x') }) {
         const auto signature = key.sign(message);
         QVERIFY(signature.ok());
         QCOMPARE(signature->size(), SigningKey::SignatureSize);
@@ -207,6 +209,23 @@ void TestSigningKey::pkcs8RoundTrip()
     const auto again = imported->exportPkcs8();
     QVERIFY(again.ok());
     QCOMPARE(again->bytes(), der->bytes());
+}
+
+void TestSigningKey::pkcs8FromScalarKey()
+{
+    auto key = SigningKey::fromPrivateScalar(rfcX);
+    QVERIFY(key.ok());
+    const auto der = key->exportPkcs8();
+    QVERIFY(der.ok());
+    auto imported = SigningKey::importPkcs8(der->bytes());
+    QVERIFY(imported.ok());
+    QCOMPARE(imported->publicPoint().toHex(), rfcU.toHex());
+    // The private scalar is inside the encoding (OCTET STRING of 32 bytes).
+    QVERIFY(der->bytes().contains(QByteArray::fromHex("0420") + rfcX));
+
+    for (const QByteArray& bad : { QByteArray(), QByteArray(32, '\0'), groupOrder, rfcX.left(31) }) {
+        QVERIFY(!SigningKey::fromPrivateScalar(bad).ok());
+    }
 }
 
 void TestSigningKey::pkcs8FromOpenssl()
