@@ -41,10 +41,10 @@ Error makeError(QLatin1StringView code, QString message)
     return Error{QString(code), std::move(message)};
 }
 
-// "The 'x' field of a click event" — only names we chose, never a value.
+// "The 'x' field of the click event" — only names we chose, never a value.
 QString fieldOf(QLatin1StringView field, InputEventType type)
 {
-    return u"The '%1' field of a %2 event"_s.arg(field, InputEvent::typeName(type));
+    return u"The '%1' field of the %2 event"_s.arg(field, InputEvent::typeName(type));
 }
 
 bool isControl(char16_t c)
