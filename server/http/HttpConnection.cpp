@@ -1,0 +1,203 @@
+#include "server/http/HttpConnection.h"
+
+#include "server/app/Logging.h"
+
+#include <QElapsedTimer>
+#include <QTcpSocket>
+
+namespace handoff::server {
+
+HttpConnection::HttpConnection(QTcpSocket* socket, const Settings& settings, QObject* parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_settings(settings)
+    , m_parser(settings.limits)
+{
+    m_socket->setParent(this);
+    // Qt stops reading from the kernel once this much is buffered: a client can
+    // never make us hold more than one request's worth of bytes.
+    m_socket->setReadBufferSize(settings.limits.maxHeaderBytes + settings.limits.maxBodyBytes + 4096);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &HttpConnection::onTimeout);
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::process);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::close);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        if (error != QAbstractSocket::RemoteHostClosedError) {
+            qCDebug(lcHttp) << "connection error" << error;
+        }
+        close();
+    });
+    m_timer.start(m_settings.idleTimeoutMs);
+    if (m_socket->bytesAvailable() > 0) {
+        QMetaObject::invokeMethod(this, &HttpConnection::process, Qt::QueuedConnection);
+    }
+}
+
+HttpConnection::~HttpConnection() = default;
+
+void HttpConnection::process()
+{
+    while (m_socket && m_state != State::Closing && processOne()) {
+    }
+}
+
+bool HttpConnection::processOne()
+{
+    if (m_state == State::Idle || m_state == State::ReadingHead) {
+        const qint64 available = m_socket->bytesAvailable();
+        if (available <= 0) {
+            return false;
+        }
+        if (m_state == State::Idle) {
+            m_state = State::ReadingHead;
+            m_timer.start(m_settings.requestTimeoutMs);
+        }
+        const QByteArray head = m_socket->peek(std::min<qint64>(available, m_settings.limits.maxHeaderBytes));
+        HttpParseResult result = m_parser.parse(head);
+        switch (result.status) {
+        case HttpParseResult::Status::NeedMore:
+            return false;
+        case HttpParseResult::Status::Error:
+            qCInfo(lcHttp) << "refused request:" << result.errorStatus << result.errorCode;
+            fail(result.errorStatus, result.errorCode, result.errorMessage);
+            return false;
+        case HttpParseResult::Status::Complete:
+            break;
+        }
+        m_request = std::move(result.request);
+        m_request.peer = m_socket->peerAddress();
+        if (m_request.webSocketUpgrade && m_settings.acceptsUpgrade && m_settings.acceptsUpgrade(m_request.path)) {
+            QString problem;
+            if (!upgradeHeadersValid(&problem)) {
+                m_socket->skip(result.headSize);
+                HttpResponse response = HttpResponse::error(m_request.method == "GET" ? 426 : 400,
+                                                            QStringLiteral("invalid_request"), problem);
+                response.setHeader("Sec-WebSocket-Version", "13");
+                respond(response, false, false);
+                return false;
+            }
+            handOver();
+            return false;
+        }
+        m_socket->skip(result.headSize);
+        if (m_request.contentLength > 0) {
+            m_state = State::ReadingBody;
+            if (m_request.expectContinue) {
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            }
+        } else {
+            dispatch();
+            return m_state == State::Idle;
+        }
+    }
+    if (m_state == State::ReadingBody) {
+        if (m_socket->bytesAvailable() < m_request.contentLength) {
+            return false;
+        }
+        m_request.body = m_socket->read(m_request.contentLength);
+        dispatch();
+        return m_state == State::Idle;
+    }
+    return false;
+}
+
+bool HttpConnection::upgradeHeadersValid(QString* problem) const
+{
+    if (m_request.method != "GET") {
+        *problem = QStringLiteral("a WebSocket upgrade must use GET");
+        return false;
+    }
+    if (m_request.header("sec-websocket-version") != "13") {
+        *problem = QStringLiteral("only WebSocket version 13 is spoken here");
+        return false;
+    }
+    const QByteArray key = m_request.header("sec-websocket-key");
+    if (QByteArray::fromBase64(key).size() != 16) {
+        *problem = QStringLiteral("missing or malformed Sec-WebSocket-Key");
+        return false;
+    }
+    return true;
+}
+
+void HttpConnection::dispatch()
+{
+    QElapsedTimer clock;
+    clock.start();
+    const HttpRequest request = std::move(m_request);
+    m_request = {};
+    const HttpResponse response = m_settings.handler(request);
+    // The path only: the query may hold a token.
+    qCInfo(lcHttp).noquote() << request.method << QString::fromUtf8(request.path.left(120)) << response.status
+                             << QStringLiteral("%1ms").arg(clock.elapsed());
+    respond(response, request.keepAlive, request.method == "HEAD");
+}
+
+void HttpConnection::respond(const HttpResponse& response, bool keepAlive, bool headOnly)
+{
+    const bool keep = keepAlive && !response.closeConnection;
+    m_socket->write(response.serialize(keep, headOnly));
+    if (keep) {
+        m_state = State::Idle;
+        m_timer.start(m_settings.idleTimeoutMs);
+    } else {
+        m_state = State::Closing;
+        m_timer.start(m_settings.requestTimeoutMs); // bounded time to flush the answer
+        m_socket->disconnectFromHost();
+    }
+}
+
+void HttpConnection::fail(int status, const QString& code, const QString& message)
+{
+    // The rest of what the client sent is not read: answer and close.
+    HttpResponse response = HttpResponse::error(status, code, message);
+    response.closeConnection = true;
+    respond(response, false, false);
+}
+
+void HttpConnection::onTimeout()
+{
+    switch (m_state) {
+    case State::Idle:
+        close();
+        break;
+    case State::ReadingHead:
+    case State::ReadingBody:
+        qCInfo(lcHttp) << "request timed out";
+        fail(408, QStringLiteral("request_timeout"), QStringLiteral("the request did not arrive in time"));
+        break;
+    case State::Closing:
+        close();
+        break;
+    }
+}
+
+void HttpConnection::handOver()
+{
+    m_timer.stop();
+    QTcpSocket* socket = m_socket;
+    m_socket = nullptr;
+    disconnect(socket, nullptr, this, nullptr);
+    socket->setReadBufferSize(0); // WebSocket messages are bounded by their own limits
+    socket->setParent(nullptr);
+    m_settings.handOver(socket);
+    m_finished = true;
+    Q_EMIT finished();
+    deleteLater();
+}
+
+void HttpConnection::close()
+{
+    if (m_finished) {
+        return;
+    }
+    m_finished = true;
+    m_timer.stop();
+    if (m_socket) {
+        disconnect(m_socket, nullptr, this, nullptr);
+        m_socket->abort();
+    }
+    Q_EMIT finished();
+    deleteLater();
+}
+
+} // namespace handoff::server

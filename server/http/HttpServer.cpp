@@ -1,0 +1,139 @@
+#include "server/http/HttpServer.h"
+
+#include "server/app/Logging.h"
+
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace handoff::server {
+
+HttpServer::HttpServer(Options options, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+    m_settings.limits = m_options.limits;
+    m_settings.requestTimeoutMs = m_options.requestTimeoutMs;
+    m_settings.idleTimeoutMs = m_options.idleTimeoutMs;
+    m_settings.handler = [](const HttpRequest&) {
+        return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("nothing here"));
+    };
+    m_settings.acceptsUpgrade = [](const QByteArray&) { return false; };
+
+    // Only its handshake code is used: sockets are handed to it after our own parser
+    // has peeked at the request. The mode only sets the scheme of requestUrl().
+    m_webSockets = new QWebSocketServer(QStringLiteral("handoff-server"), QWebSocketServer::NonSecureMode, this);
+    m_settings.handOver = [this](QTcpSocket* socket) { m_webSockets->handleConnection(socket); };
+    connect(m_webSockets, &QWebSocketServer::newConnection, this, [this] {
+        while (m_webSockets->hasPendingConnections()) {
+            QWebSocket* socket = m_webSockets->nextPendingConnection();
+            Q_EMIT webSocketConnected(socket);
+        }
+    });
+    connect(m_webSockets, &QWebSocketServer::serverError, this, [](QWebSocketProtocol::CloseCode code) {
+        qCInfo(lcHttp) << "WebSocket handshake failed:" << code;
+    });
+
+    if (m_options.tls) {
+        auto* sslServer = new QSslServer(this);
+        sslServer->setSslConfiguration(*m_options.tls);
+        sslServer->setHandshakeTimeout(m_options.requestTimeoutMs);
+        connect(sslServer, &QSslServer::errorOccurred, this, [](QSslSocket*, QAbstractSocket::SocketError error) {
+            qCDebug(lcHttp) << "TLS connection error" << error;
+        });
+        connect(sslServer, &QSslServer::sslErrors, this, [](QSslSocket*, const QList<QSslError>& errors) {
+            qCDebug(lcHttp) << "TLS errors" << errors.size();
+        });
+        m_server = sslServer;
+    } else {
+        m_server = new QTcpServer(this);
+    }
+    connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpServer::acceptPending);
+}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::setHandler(std::function<HttpResponse(const HttpRequest&)> handler)
+{
+    m_settings.handler = std::move(handler);
+}
+
+void HttpServer::setUpgradeFilter(std::function<bool(const QByteArray&)> filter)
+{
+    m_settings.acceptsUpgrade = std::move(filter);
+}
+
+Result<void> HttpServer::listen(const QHostAddress& address, quint16 port)
+{
+    if (!m_server->listen(address, port)) {
+        return Error{QStringLiteral("listen_failed"),
+                     QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server->errorString())};
+    }
+    return {};
+}
+
+quint16 HttpServer::serverPort() const
+{
+    return m_server->serverPort();
+}
+
+void HttpServer::acceptPending()
+{
+    while (m_server->hasPendingConnections()) {
+        QTcpSocket* socket = m_server->nextPendingConnection();
+        if (!socket) {
+            break;
+        }
+        if (m_openConnections >= m_options.maxConnections) {
+            qCWarning(lcHttp) << "connection limit reached (" << m_options.maxConnections << "): refusing a connection";
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        ++m_openConnections;
+        // Counted while it speaks HTTP; once handed over, the relay owns and bounds it.
+        auto* connection = new HttpConnection(socket, m_settings, this);
+        connect(connection, &HttpConnection::finished, this, [this] { --m_openConnections; });
+    }
+}
+
+Result<QSslConfiguration> HttpServer::loadTls(const QString& certFile, const QString& keyFile)
+{
+    QFile certs(certFile);
+    if (!certs.open(QIODevice::ReadOnly)) {
+        return Error{QStringLiteral("tls"), QStringLiteral("cannot read --tls-cert %1: %2").arg(certFile, certs.errorString())};
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certs.readAll(), QSsl::Pem);
+    if (chain.isEmpty()) {
+        return Error{QStringLiteral("tls"), QStringLiteral("no PEM certificate in %1").arg(certFile)};
+    }
+    QFile keyFileHandle(keyFile);
+    if (!keyFileHandle.open(QIODevice::ReadOnly)) {
+        return Error{QStringLiteral("tls"),
+                     QStringLiteral("cannot read --tls-key %1: %2").arg(keyFile, keyFileHandle.errorString())};
+    }
+    const QByteArray keyPem = keyFileHandle.readAll();
+    QSslKey key;
+    for (const auto algorithm : {QSsl::Ec, QSsl::Rsa}) {
+        key = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull()) {
+            break;
+        }
+    }
+    if (key.isNull()) {
+        return Error{QStringLiteral("tls"), QStringLiteral("no unencrypted RSA or EC private key in %1").arg(keyFile)};
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+    configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    return configuration;
+}
+
+} // namespace handoff::server
