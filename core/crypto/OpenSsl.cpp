@@ -77,6 +77,8 @@ Error opensslError(const char* operation)
         reason = QStringLiteral("no reason given");
     }
     ERR_clear_error();
+    // OpenSSL's reason strings never contain key material or input data.
+    qCDebug(lcCrypto, "%s failed in OpenSSL: %s", operation, qUtf8Printable(reason));
     return Error { QStringLiteral("openssl_error"),
                    QStringLiteral("%1 failed in OpenSSL: %2").arg(QString::fromLatin1(operation), reason) };
 }
