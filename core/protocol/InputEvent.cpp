@@ -13,38 +13,38 @@ struct TypeEntry {
 };
 
 // The wire names of PROTOCOL section 5, in enum order.
-constexpr std::array<TypeEntry, 16> TypeNames{{
-    {InputEventType::Click, QLatin1StringView("click")},
-    {InputEventType::DblClick, QLatin1StringView("dblclick")},
-    {InputEventType::MouseDown, QLatin1StringView("mousedown")},
-    {InputEventType::MouseUp, QLatin1StringView("mouseup")},
-    {InputEventType::MouseMove, QLatin1StringView("mousemove")},
-    {InputEventType::KeyDown, QLatin1StringView("keydown")},
-    {InputEventType::KeyUp, QLatin1StringView("keyup")},
-    {InputEventType::KeyPress, QLatin1StringView("keypress")},
-    {InputEventType::Scroll, QLatin1StringView("scroll")},
-    {InputEventType::Paste, QLatin1StringView("paste")},
-    {InputEventType::Ime, QLatin1StringView("ime")},
-    {InputEventType::Back, QLatin1StringView("back")},
-    {InputEventType::Forward, QLatin1StringView("forward")},
-    {InputEventType::Reload, QLatin1StringView("reload")},
-    {InputEventType::Resolved, QLatin1StringView("resolved")},
-    {InputEventType::Cancelled, QLatin1StringView("cancelled")},
-}};
+constexpr std::array<TypeEntry, 16> TypeNames { {
+    { InputEventType::Click, QLatin1StringView("click") },
+    { InputEventType::DblClick, QLatin1StringView("dblclick") },
+    { InputEventType::MouseDown, QLatin1StringView("mousedown") },
+    { InputEventType::MouseUp, QLatin1StringView("mouseup") },
+    { InputEventType::MouseMove, QLatin1StringView("mousemove") },
+    { InputEventType::KeyDown, QLatin1StringView("keydown") },
+    { InputEventType::KeyUp, QLatin1StringView("keyup") },
+    { InputEventType::KeyPress, QLatin1StringView("keypress") },
+    { InputEventType::Scroll, QLatin1StringView("scroll") },
+    { InputEventType::Paste, QLatin1StringView("paste") },
+    { InputEventType::Ime, QLatin1StringView("ime") },
+    { InputEventType::Back, QLatin1StringView("back") },
+    { InputEventType::Forward, QLatin1StringView("forward") },
+    { InputEventType::Reload, QLatin1StringView("reload") },
+    { InputEventType::Resolved, QLatin1StringView("resolved") },
+    { InputEventType::Cancelled, QLatin1StringView("cancelled") },
+} };
 
 struct ButtonEntry {
     MouseButton button;
     QLatin1StringView name;
 };
 
-constexpr std::array<ButtonEntry, 6> ButtonNames{{
-    {MouseButton::None, QLatin1StringView("none")},
-    {MouseButton::Left, QLatin1StringView("left")},
-    {MouseButton::Middle, QLatin1StringView("middle")},
-    {MouseButton::Right, QLatin1StringView("right")},
-    {MouseButton::Back, QLatin1StringView("back")},
-    {MouseButton::Forward, QLatin1StringView("forward")},
-}};
+constexpr std::array<ButtonEntry, 6> ButtonNames { {
+    { MouseButton::None, QLatin1StringView("none") },
+    { MouseButton::Left, QLatin1StringView("left") },
+    { MouseButton::Middle, QLatin1StringView("middle") },
+    { MouseButton::Right, QLatin1StringView("right") },
+    { MouseButton::Back, QLatin1StringView("back") },
+    { MouseButton::Forward, QLatin1StringView("forward") },
+} };
 
 } // namespace
 

@@ -45,12 +45,12 @@ enum class MouseButton {
 
 // Coarse groups, for logs and for whoever routes events; never the content.
 enum class InputEventCategory {
-    Pointer,    // click, dblclick, mousedown, mouseup, mousemove
-    Keyboard,   // keydown, keyup, keypress
-    Scroll,     // scroll
-    Text,       // paste, ime
+    Pointer, // click, dblclick, mousedown, mouseup, mousemove
+    Keyboard, // keydown, keyup, keypress
+    Scroll, // scroll
+    Text, // paste, ime
     Navigation, // back, forward, reload
-    Outcome,    // resolved, cancelled
+    Outcome, // resolved, cancelled
 };
 
 class InputEvent final {
@@ -130,7 +130,7 @@ public:
 private:
     friend class InputEventCodec; // fills in what it parsed
 
-    explicit InputEvent(InputEventType type) : m_type(type) {}
+    explicit InputEvent(InputEventType type) : m_type(type) { }
     static InputEvent pointer(InputEventType type, double x, double y, MouseButton button);
     static InputEvent keyboard(InputEventType type, QString key, QString code, int modifiers);
 

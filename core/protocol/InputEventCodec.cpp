@@ -16,29 +16,29 @@ namespace {
 
 using namespace Qt::StringLiterals;
 
-constexpr QLatin1StringView FieldType{"type"};
-constexpr QLatin1StringView FieldX{"x"};
-constexpr QLatin1StringView FieldY{"y"};
-constexpr QLatin1StringView FieldButton{"button"};
-constexpr QLatin1StringView FieldClickCount{"clickCount"};
-constexpr QLatin1StringView FieldButtons{"buttons"};
-constexpr QLatin1StringView FieldKey{"key"};
-constexpr QLatin1StringView FieldCode{"code"};
-constexpr QLatin1StringView FieldModifiers{"modifiers"};
-constexpr QLatin1StringView FieldAltKey{"altKey"};
-constexpr QLatin1StringView FieldCtrlKey{"ctrlKey"};
-constexpr QLatin1StringView FieldMetaKey{"metaKey"};
-constexpr QLatin1StringView FieldShiftKey{"shiftKey"};
-constexpr QLatin1StringView FieldDeltaX{"deltaX"};
-constexpr QLatin1StringView FieldDeltaY{"deltaY"};
-constexpr QLatin1StringView FieldText{"text"};
-constexpr QLatin1StringView FieldSelectionStart{"selectionStart"};
-constexpr QLatin1StringView FieldSelectionEnd{"selectionEnd"};
-constexpr QLatin1StringView FieldCommit{"commit"};
+constexpr QLatin1StringView FieldType { "type" };
+constexpr QLatin1StringView FieldX { "x" };
+constexpr QLatin1StringView FieldY { "y" };
+constexpr QLatin1StringView FieldButton { "button" };
+constexpr QLatin1StringView FieldClickCount { "clickCount" };
+constexpr QLatin1StringView FieldButtons { "buttons" };
+constexpr QLatin1StringView FieldKey { "key" };
+constexpr QLatin1StringView FieldCode { "code" };
+constexpr QLatin1StringView FieldModifiers { "modifiers" };
+constexpr QLatin1StringView FieldAltKey { "altKey" };
+constexpr QLatin1StringView FieldCtrlKey { "ctrlKey" };
+constexpr QLatin1StringView FieldMetaKey { "metaKey" };
+constexpr QLatin1StringView FieldShiftKey { "shiftKey" };
+constexpr QLatin1StringView FieldDeltaX { "deltaX" };
+constexpr QLatin1StringView FieldDeltaY { "deltaY" };
+constexpr QLatin1StringView FieldText { "text" };
+constexpr QLatin1StringView FieldSelectionStart { "selectionStart" };
+constexpr QLatin1StringView FieldSelectionEnd { "selectionEnd" };
+constexpr QLatin1StringView FieldCommit { "commit" };
 
 Error makeError(QLatin1StringView code, QString message)
 {
-    return Error{QString(code), std::move(message)};
+    return Error { QString(code), std::move(message) };
 }
 
 // "The 'x' field of the click event" — only names we chose, never a value.
@@ -58,14 +58,11 @@ bool isControl(char16_t c)
 // and never undefined behaviour.
 class FieldReader final {
 public:
-    FieldReader(const QJsonObject& object, InputEventType type) : m_object(object), m_type(type) {}
+    FieldReader(const QJsonObject& object, InputEventType type) : m_object(object), m_type(type) { }
 
     const std::optional<Error>& error() const { return m_error; }
 
-    double number(QLatin1StringView field)
-    {
-        return optionalNumber(field, true).value_or(0);
-    }
+    double number(QLatin1StringView field) { return optionalNumber(field, true).value_or(0); }
 
     std::optional<double> optionalNumber(QLatin1StringView field, bool required = false)
     {
@@ -152,12 +149,12 @@ private:
     QJsonValue present(QLatin1StringView field, bool required)
     {
         if (m_error)
-            return QJsonValue(QJsonValue::Undefined);
+            return QJsonValue { QJsonValue::Undefined };
         const auto it = m_object.constFind(field);
         if (it == m_object.constEnd()) {
             if (required)
                 fail(InputEventCodec::ErrorMissingField, fieldOf(field, m_type) + u" is missing."_s);
-            return QJsonValue(QJsonValue::Undefined);
+            return QJsonValue { QJsonValue::Undefined };
         }
         return it.value();
     }
@@ -220,8 +217,9 @@ std::optional<Error> checkPointer(const InputEvent& event)
 std::optional<Error> checkKeyName(const QString& key, InputEventType type)
 {
     if (key.isEmpty() || key.size() > InputEventCodec::MaxNameLength) {
-        return makeError(InputEventCodec::ErrorBadKey, fieldOf(FieldKey, type) + u" must be 1 to %1 characters long."_s.arg(
-                                                                                      InputEventCodec::MaxNameLength));
+        return makeError(InputEventCodec::ErrorBadKey,
+                         fieldOf(FieldKey, type)
+                             + u" must be 1 to %1 characters long."_s.arg(InputEventCodec::MaxNameLength));
     }
     if (!key.isValidUtf16() || std::any_of(key.cbegin(), key.cend(), [](QChar c) { return isControl(c.unicode()); })) {
         return makeError(InputEventCodec::ErrorBadKey,
@@ -233,14 +231,13 @@ std::optional<Error> checkKeyName(const QString& key, InputEventType type)
 // A physical key code ("KeyA", "Digit1", "NumpadEnter"): 1..20 ASCII letters and digits.
 std::optional<Error> checkCodeName(const QString& code, InputEventType type)
 {
-    const auto isAlnum = [](QChar c) {
-        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
-    };
+    const auto isAlnum
+        = [](QChar c) { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9'); };
     if (code.isEmpty() || code.size() > InputEventCodec::MaxNameLength
         || !std::all_of(code.cbegin(), code.cend(), isAlnum)) {
-        return makeError(InputEventCodec::ErrorBadCode, fieldOf(FieldCode, type)
-                                                            + u" must be 1 to %1 ASCII letters and digits."_s.arg(
-                                                                InputEventCodec::MaxNameLength));
+        return makeError(InputEventCodec::ErrorBadCode,
+                         fieldOf(FieldCode, type)
+                             + u" must be 1 to %1 ASCII letters and digits."_s.arg(InputEventCodec::MaxNameLength));
     }
     return std::nullopt;
 }
@@ -259,9 +256,10 @@ std::optional<Error> checkKeyboard(const InputEvent& event)
         | (event.ctrlKey() ? InputEvent::ModifierCtrl : 0) | (event.metaKey() ? InputEvent::ModifierMeta : 0)
         | (event.shiftKey() ? InputEvent::ModifierShift : 0);
     if (fromBooleans != event.modifiers()) {
-        return makeError(InputEventCodec::ErrorModifiersMismatch,
-                         fieldOf(FieldModifiers, event.type())
-                             + u" disagrees with altKey, ctrlKey, metaKey and shiftKey (Alt 1, Ctrl 2, Meta 4, Shift 8)."_s);
+        return makeError(
+            InputEventCodec::ErrorModifiersMismatch,
+            fieldOf(FieldModifiers, event.type())
+                + u" disagrees with altKey, ctrlKey, metaKey and shiftKey (Alt 1, Ctrl 2, Meta 4, Shift 8)."_s);
     }
     return std::nullopt;
 }
@@ -293,9 +291,9 @@ std::optional<Error> checkText(const InputEvent& event)
     if (type == InputEventType::Paste && text.isEmpty())
         return makeError(InputEventCodec::ErrorEmptyText, fieldOf(FieldText, type) + u" must not be empty."_s);
     if (text.size() > InputEventCodec::MaxTextLength) {
-        return makeError(InputEventCodec::ErrorTextTooLong, fieldOf(FieldText, type)
-                                                                + u" must be at most %1 characters long."_s.arg(
-                                                                    InputEventCodec::MaxTextLength));
+        return makeError(InputEventCodec::ErrorTextTooLong,
+                         fieldOf(FieldText, type)
+                             + u" must be at most %1 characters long."_s.arg(InputEventCodec::MaxTextLength));
     }
     const bool allowLineBreaks = type == InputEventType::Paste;
     const auto forbidden = [allowLineBreaks](QChar c) {
@@ -320,8 +318,9 @@ std::optional<Error> checkIme(const InputEvent& event)
     const qsizetype length = event.text().size();
     const auto bad = [&](QLatin1StringView field) {
         return makeError(InputEventCodec::ErrorBadSelection,
-                         fieldOf(field, event.type()) + u" must lie within the text, and selectionStart must not "
-                                                        u"come after selectionEnd."_s);
+                         fieldOf(field, event.type())
+                             + u" must lie within the text, and selectionStart must not "
+                               u"come after selectionEnd."_s);
     };
     const std::optional<int> start = event.selectionStart();
     const std::optional<int> end = event.selectionEnd();
@@ -392,13 +391,13 @@ Result<InputEvent> InputEventCodec::parse(QByteArrayView json)
     if (json.size() > MaxJsonBytes)
         return makeError(ErrorTooLarge, u"The input event is larger than %1 bytes."_s.arg(MaxJsonBytes));
 
-    QJsonParseError parseError{};
+    QJsonParseError parseError {};
     const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || document.isNull()) {
         // errorString() describes the syntax, offset() is a position: neither holds content.
-        return makeError(ErrorNotJson, u"The input event is not valid JSON (%1 at byte %2)."_s.arg(
-                                           parseError.errorString())
-                                           .arg(parseError.offset));
+        return makeError(ErrorNotJson,
+                         u"The input event is not valid JSON (%1 at byte %2)."_s.arg(parseError.errorString())
+                             .arg(parseError.offset));
     }
     if (!document.isObject())
         return makeError(ErrorNotObject, u"The input event is not a JSON object."_s);
@@ -421,8 +420,8 @@ Result<InputEvent> InputEventCodec::parse(QByteArrayView json)
         event.m_x = reader.number(FieldX);
         event.m_y = reader.number(FieldY);
         event.m_button = reader.optionalButton();
-        event.m_clickCount = reader.optionalInteger(FieldClickCount, MinClickCount, MaxClickCount,
-                                                    ErrorClickCountRange);
+        event.m_clickCount
+            = reader.optionalInteger(FieldClickCount, MinClickCount, MaxClickCount, ErrorClickCountRange);
         break;
     case InputEventType::MouseDown:
     case InputEventType::MouseUp:
@@ -457,8 +456,7 @@ Result<InputEvent> InputEventCodec::parse(QByteArrayView json)
     case InputEventType::Ime:
         event.m_text = reader.string(FieldText);
         // Bounded by the text length in validate(); here only by what an int holds.
-        event.m_selectionStart = reader.optionalInteger(FieldSelectionStart, 0, int(MaxTextLength),
-                                                        ErrorBadSelection);
+        event.m_selectionStart = reader.optionalInteger(FieldSelectionStart, 0, int(MaxTextLength), ErrorBadSelection);
         event.m_selectionEnd = reader.optionalInteger(FieldSelectionEnd, 0, int(MaxTextLength), ErrorBadSelection);
         event.m_commit = reader.boolean(FieldCommit);
         break;

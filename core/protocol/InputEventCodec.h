@@ -23,10 +23,10 @@ public:
     InputEventCodec() = delete;
 
     // Limits. Characters are UTF-16 code units (JavaScript's String.length).
-    static constexpr qsizetype MaxJsonBytes = 64 * 1024;
+    static constexpr qsizetype MaxJsonBytes = qsizetype(64) * 1024;
     static constexpr double MaxCoordinate = 10'000; // CSS pixels, 0..MaxCoordinate
-    static constexpr double MaxDelta = 10'000;      // |deltaX|, |deltaY|
-    static constexpr qsizetype MaxNameLength = 20;  // key and code
+    static constexpr double MaxDelta = 10'000; // |deltaX|, |deltaY|
+    static constexpr qsizetype MaxNameLength = 20; // key and code
     static constexpr qsizetype MaxTextLength = 10'000; // paste and ime text
     static constexpr int MaxModifiers = 15;
     static constexpr int MaxButtons = 31; // all five CDP "buttons" bits
@@ -34,29 +34,29 @@ public:
     static constexpr int MaxClickCount = 3;
 
     // Error codes.
-    static constexpr QLatin1StringView ErrorTooLarge{"input_too_large"};
-    static constexpr QLatin1StringView ErrorNotJson{"not_json"};
-    static constexpr QLatin1StringView ErrorNotObject{"not_object"};
-    static constexpr QLatin1StringView ErrorMissingType{"missing_type"};
-    static constexpr QLatin1StringView ErrorUnknownType{"unknown_type"};
-    static constexpr QLatin1StringView ErrorMissingField{"missing_field"};
-    static constexpr QLatin1StringView ErrorWrongFieldType{"wrong_field_type"};
-    static constexpr QLatin1StringView ErrorNotFinite{"number_not_finite"};
-    static constexpr QLatin1StringView ErrorNotInteger{"not_integer"};
-    static constexpr QLatin1StringView ErrorCoordinateRange{"coordinate_out_of_range"};
-    static constexpr QLatin1StringView ErrorDeltaRange{"delta_out_of_range"};
-    static constexpr QLatin1StringView ErrorModifiersRange{"modifiers_out_of_range"};
-    static constexpr QLatin1StringView ErrorModifiersMismatch{"modifiers_mismatch"};
-    static constexpr QLatin1StringView ErrorBadButton{"bad_button"};
-    static constexpr QLatin1StringView ErrorButtonsRange{"buttons_out_of_range"};
-    static constexpr QLatin1StringView ErrorClickCountRange{"click_count_out_of_range"};
-    static constexpr QLatin1StringView ErrorBadKey{"bad_key"};
-    static constexpr QLatin1StringView ErrorBadCode{"bad_code"};
-    static constexpr QLatin1StringView ErrorNotOneCharacter{"not_one_character"};
-    static constexpr QLatin1StringView ErrorTextTooLong{"text_too_long"};
-    static constexpr QLatin1StringView ErrorEmptyText{"empty_text"};
-    static constexpr QLatin1StringView ErrorBadText{"bad_text"};
-    static constexpr QLatin1StringView ErrorBadSelection{"bad_selection"};
+    static constexpr QLatin1StringView ErrorTooLarge { "input_too_large" };
+    static constexpr QLatin1StringView ErrorNotJson { "not_json" };
+    static constexpr QLatin1StringView ErrorNotObject { "not_object" };
+    static constexpr QLatin1StringView ErrorMissingType { "missing_type" };
+    static constexpr QLatin1StringView ErrorUnknownType { "unknown_type" };
+    static constexpr QLatin1StringView ErrorMissingField { "missing_field" };
+    static constexpr QLatin1StringView ErrorWrongFieldType { "wrong_field_type" };
+    static constexpr QLatin1StringView ErrorNotFinite { "number_not_finite" };
+    static constexpr QLatin1StringView ErrorNotInteger { "not_integer" };
+    static constexpr QLatin1StringView ErrorCoordinateRange { "coordinate_out_of_range" };
+    static constexpr QLatin1StringView ErrorDeltaRange { "delta_out_of_range" };
+    static constexpr QLatin1StringView ErrorModifiersRange { "modifiers_out_of_range" };
+    static constexpr QLatin1StringView ErrorModifiersMismatch { "modifiers_mismatch" };
+    static constexpr QLatin1StringView ErrorBadButton { "bad_button" };
+    static constexpr QLatin1StringView ErrorButtonsRange { "buttons_out_of_range" };
+    static constexpr QLatin1StringView ErrorClickCountRange { "click_count_out_of_range" };
+    static constexpr QLatin1StringView ErrorBadKey { "bad_key" };
+    static constexpr QLatin1StringView ErrorBadCode { "bad_code" };
+    static constexpr QLatin1StringView ErrorNotOneCharacter { "not_one_character" };
+    static constexpr QLatin1StringView ErrorTextTooLong { "text_too_long" };
+    static constexpr QLatin1StringView ErrorEmptyText { "empty_text" };
+    static constexpr QLatin1StringView ErrorBadText { "bad_text" };
+    static constexpr QLatin1StringView ErrorBadSelection { "bad_selection" };
 
     // JSON (at most MaxJsonBytes of UTF-8) to a validated event.
     static Result<InputEvent> parse(QByteArrayView json);

@@ -2,8 +2,7 @@
 
 namespace handoff::protocol {
 
-template <int N>
-bool InputRateLimiter::Window<N>::tryAdd(qint64 nowMs)
+template<int N> bool InputRateLimiter::Window<N>::tryAdd(qint64 nowMs)
 {
     if (m_count == N) {
         // m_next is the oldest slot. The window is (now - WindowMs, now]: an event

@@ -55,14 +55,17 @@ public:
 private:
     // The times of the last N counted events, oldest first once full. A new event
     // fits if fewer than N are stored or the oldest one left the window.
-    template <int N>
-    class Window final {
+    template<int N> class Window final {
     public:
         bool tryAdd(qint64 nowMs);
-        void clear() { m_count = 0; m_next = 0; }
+        void clear()
+        {
+            m_count = 0;
+            m_next = 0;
+        }
 
     private:
-        std::array<qint64, N> m_times{};
+        std::array<qint64, N> m_times {};
         int m_count = 0;
         int m_next = 0;
     };

@@ -10,10 +10,10 @@ using namespace Qt::StringLiterals;
 
 SessionLink::SessionLink(QUrl serverBase, QString sessionId, QString viewerToken,
                          std::optional<QByteArray> keyFingerprint)
-    : m_serverBase(std::move(serverBase))
-    , m_sessionId(std::move(sessionId))
-    , m_viewerToken(std::move(viewerToken))
-    , m_keyFingerprint(std::move(keyFingerprint))
+    : m_serverBase(std::move(serverBase)),
+      m_sessionId(std::move(sessionId)),
+      m_viewerToken(std::move(viewerToken)),
+      m_keyFingerprint(std::move(keyFingerprint))
 {
 }
 

@@ -17,7 +17,7 @@ using Parser = SessionLinkParser;
 
 Error makeError(QLatin1StringView code, QString message)
 {
-    return Error{QString(code), std::move(message)};
+    return Error { QString(code), std::move(message) };
 }
 
 bool isAsciiAlnum(QChar c)
@@ -179,7 +179,7 @@ Result<Secrets> parseFragment(const QUrl& url)
                              .arg(Parser::MinTokenLength)
                              .arg(Parser::MaxTokenLength));
     }
-    Secrets secrets{token->toString(), std::nullopt};
+    Secrets secrets { token->toString(), std::nullopt };
     if (fingerprint) {
         const auto bad = [] {
             return makeError(Parser::ErrorBadKeyFingerprint,
@@ -193,8 +193,8 @@ Result<Secrets> parseFragment(const QUrl& url)
         }
         const QByteArray text = fingerprint->toLatin1();
         const auto decoding = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
-        const QByteArray::FromBase64Result decoded = QByteArray::fromBase64Encoding(
-            text, decoding | QByteArray::AbortOnBase64DecodingErrors);
+        const QByteArray::FromBase64Result decoded
+            = QByteArray::fromBase64Encoding(text, decoding | QByteArray::AbortOnBase64DecodingErrors);
         // Re-encoding must give the same text: the 4 spare bits of the last character are zero.
         if (!decoded || decoded.decoded.size() != Parser::FingerprintSize
             || decoded.decoded.toBase64(decoding) != text) {
@@ -240,14 +240,15 @@ Result<Parts> parseWebLink(const QUrl& url, QStringView raw)
     Result<Secrets> secrets = parseFragment(url);
     if (!secrets)
         return secrets.error();
-    return Parts{makeBase(url, prefix), sessionId.toString(), std::move(secrets).value()};
+    return Parts { makeBase(url, prefix), sessionId.toString(), std::move(secrets).value() };
 }
 
 // The server parameter of a handoff:// link, already percent-decoded.
 Result<QUrl> parseServerParameter(const QString& server)
 {
     const auto bad = [](const QString& why) {
-        return makeError(Parser::ErrorBadServer, u"The link's server parameter is not a usable server address: %1"_s.arg(why));
+        return makeError(Parser::ErrorBadServer,
+                         u"The link's server parameter is not a usable server address: %1"_s.arg(why));
     };
     if (server.isEmpty())
         return bad(u"it is empty."_s);
@@ -322,7 +323,7 @@ Result<Parts> parseHandoffLink(const QUrl& url, QStringView raw)
     Result<Secrets> secrets = parseFragment(url);
     if (!secrets)
         return secrets.error();
-    return Parts{std::move(base).value(), sessionId.toString(), std::move(secrets).value()};
+    return Parts { std::move(base).value(), sessionId.toString(), std::move(secrets).value() };
 }
 
 } // namespace
@@ -349,15 +350,16 @@ Result<SessionLink> SessionLinkParser::parse(QStringView text)
     if (link.isEmpty())
         return makeError(ErrorEmpty, u"The link is empty."_s);
     if (link.size() > MaxLinkLength)
-        return makeError(ErrorTooLong, u"The link is longer than %1 characters, far more than any session link."_s.arg(MaxLinkLength));
+        return makeError(
+            ErrorTooLong,
+            u"The link is longer than %1 characters, far more than any session link."_s.arg(MaxLinkLength));
     if (auto error = checkCharacters(link, "link"_L1))
         return *std::move(error);
 
     const QString scheme = schemeOf(link);
     const bool web = scheme == u"https"_s || scheme == u"http"_s;
     if (!web && scheme != u"handoff"_s) {
-        return makeError(ErrorBadScheme,
-                         u"The link must start with https://, http:// or handoff://."_s);
+        return makeError(ErrorBadScheme, u"The link must start with https://, http:// or handoff://."_s);
     }
     const QUrl url(link.toString(), QUrl::StrictMode);
     if (!url.isValid()) {

@@ -31,32 +31,32 @@ public:
     static constexpr qsizetype MaxSessionIdSuffixLength = 64;
     static constexpr qsizetype MinTokenLength = 16;
     static constexpr qsizetype MaxTokenLength = 256;
-    static constexpr qsizetype FingerprintSize = 16;       // bytes of k
+    static constexpr qsizetype FingerprintSize = 16; // bytes of k
     static constexpr qsizetype FingerprintTextLength = 22; // b64url characters of k
 
     // Error codes.
-    static constexpr QLatin1StringView ErrorEmpty{"empty_link"};
-    static constexpr QLatin1StringView ErrorTooLong{"link_too_long"};
-    static constexpr QLatin1StringView ErrorWhitespace{"whitespace_in_link"};
-    static constexpr QLatin1StringView ErrorControlCharacter{"control_character"};
-    static constexpr QLatin1StringView ErrorUnparseable{"unparseable"};
-    static constexpr QLatin1StringView ErrorBadScheme{"bad_scheme"};
-    static constexpr QLatin1StringView ErrorBadServerScheme{"bad_server_scheme"};
-    static constexpr QLatin1StringView ErrorMissingHost{"missing_host"};
-    static constexpr QLatin1StringView ErrorBadPort{"bad_port"};
-    static constexpr QLatin1StringView ErrorUserInfo{"userinfo_not_allowed"};
-    static constexpr QLatin1StringView ErrorNotSessionLink{"not_a_session_link"};
-    static constexpr QLatin1StringView ErrorBadSessionId{"bad_session_id"};
-    static constexpr QLatin1StringView ErrorUnexpectedPath{"unexpected_path"};
-    static constexpr QLatin1StringView ErrorUnexpectedQuery{"unexpected_query"};
-    static constexpr QLatin1StringView ErrorMissingFragment{"missing_fragment"};
-    static constexpr QLatin1StringView ErrorMissingToken{"missing_token"};
-    static constexpr QLatin1StringView ErrorBadToken{"bad_token"};
-    static constexpr QLatin1StringView ErrorDuplicateParameter{"duplicate_parameter"};
-    static constexpr QLatin1StringView ErrorBadKeyFingerprint{"bad_key_fingerprint"};
-    static constexpr QLatin1StringView ErrorMissingServer{"missing_server"};
-    static constexpr QLatin1StringView ErrorBadServer{"bad_server"};
-    static constexpr QLatin1StringView ErrorBadHandoffHost{"bad_handoff_host"};
+    static constexpr QLatin1StringView ErrorEmpty { "empty_link" };
+    static constexpr QLatin1StringView ErrorTooLong { "link_too_long" };
+    static constexpr QLatin1StringView ErrorWhitespace { "whitespace_in_link" };
+    static constexpr QLatin1StringView ErrorControlCharacter { "control_character" };
+    static constexpr QLatin1StringView ErrorUnparseable { "unparseable" };
+    static constexpr QLatin1StringView ErrorBadScheme { "bad_scheme" };
+    static constexpr QLatin1StringView ErrorBadServerScheme { "bad_server_scheme" };
+    static constexpr QLatin1StringView ErrorMissingHost { "missing_host" };
+    static constexpr QLatin1StringView ErrorBadPort { "bad_port" };
+    static constexpr QLatin1StringView ErrorUserInfo { "userinfo_not_allowed" };
+    static constexpr QLatin1StringView ErrorNotSessionLink { "not_a_session_link" };
+    static constexpr QLatin1StringView ErrorBadSessionId { "bad_session_id" };
+    static constexpr QLatin1StringView ErrorUnexpectedPath { "unexpected_path" };
+    static constexpr QLatin1StringView ErrorUnexpectedQuery { "unexpected_query" };
+    static constexpr QLatin1StringView ErrorMissingFragment { "missing_fragment" };
+    static constexpr QLatin1StringView ErrorMissingToken { "missing_token" };
+    static constexpr QLatin1StringView ErrorBadToken { "bad_token" };
+    static constexpr QLatin1StringView ErrorDuplicateParameter { "duplicate_parameter" };
+    static constexpr QLatin1StringView ErrorBadKeyFingerprint { "bad_key_fingerprint" };
+    static constexpr QLatin1StringView ErrorMissingServer { "missing_server" };
+    static constexpr QLatin1StringView ErrorBadServer { "bad_server" };
+    static constexpr QLatin1StringView ErrorBadHandoffHost { "bad_handoff_host" };
 
     static Result<SessionLink> parse(QStringView text);
     // For links the platform already turned into a QUrl (QFileOpenEvent, QDesktopServices).

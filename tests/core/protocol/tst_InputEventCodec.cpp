@@ -37,10 +37,10 @@ QByteArray utf8(const char16_t* text)
 // Every string value of a JSON object that is content (not a protocol name).
 QStringList contentStrings(const QByteArray& json)
 {
-    static const QSet<QString> vocabulary{u"click"_s, u"dblclick"_s, u"mousedown"_s, u"mouseup"_s, u"mousemove"_s,
-                                          u"keydown"_s, u"keyup"_s, u"keypress"_s, u"scroll"_s, u"paste"_s,
-                                          u"ime"_s, u"back"_s, u"forward"_s, u"reload"_s, u"resolved"_s,
-                                          u"cancelled"_s, u"none"_s, u"left"_s, u"middle"_s, u"right"_s};
+    static const QSet<QString> vocabulary { u"click"_s,     u"dblclick"_s, u"mousedown"_s, u"mouseup"_s, u"mousemove"_s,
+                                            u"keydown"_s,   u"keyup"_s,    u"keypress"_s,  u"scroll"_s,  u"paste"_s,
+                                            u"ime"_s,       u"back"_s,     u"forward"_s,   u"reload"_s,  u"resolved"_s,
+                                            u"cancelled"_s, u"none"_s,     u"left"_s,      u"middle"_s,  u"right"_s };
     QStringList strings;
     const QJsonObject object = objectOf(json);
     for (auto it = object.begin(); it != object.end(); ++it) {
@@ -81,20 +81,19 @@ void TestInputEventCodec::parseGood_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QByteArray>("canonical"); // what serialize() gives back, compared as JSON objects
 
-    QTest::newRow("click, minimal") << R"({"type":"click","x":10,"y":20})"_ba << R"({"type":"click","x":10,"y":20})"_ba;
-    QTest::newRow("click, all fields")
-        << R"({"type":"click","x":10.5,"y":20.25,"button":"right","clickCount":2})"_ba
-        << R"({"type":"click","x":10.5,"y":20.25,"button":"right","clickCount":2})"_ba;
+    QTest::newRow("click, minimal") << R"({"type":"click","x":10,"y":20})"_ba
+                                    << R"({"type":"click","x":10,"y":20})"_ba;
+    QTest::newRow("click, all fields") << R"({"type":"click","x":10.5,"y":20.25,"button":"right","clickCount":2})"_ba
+                                       << R"({"type":"click","x":10.5,"y":20.25,"button":"right","clickCount":2})"_ba;
     QTest::newRow("click, bounds 0 and 10000")
         << R"({"type":"click","x":0,"y":10000,"button":"left","clickCount":3})"_ba
         << R"({"type":"click","x":0,"y":10000,"button":"left","clickCount":3})"_ba;
-    QTest::newRow("click, clickCount written 1.0")
-        << R"({"type":"click","x":1,"y":1,"clickCount":1.0})"_ba << R"({"type":"click","x":1,"y":1,"clickCount":1})"_ba;
+    QTest::newRow("click, clickCount written 1.0") << R"({"type":"click","x":1,"y":1,"clickCount":1.0})"_ba
+                                                   << R"({"type":"click","x":1,"y":1,"clickCount":1})"_ba;
     QTest::newRow("dblclick") << R"({"type":"dblclick","x":300,"y":400,"button":"left","clickCount":2})"_ba
                               << R"({"type":"dblclick","x":300,"y":400,"button":"left","clickCount":2})"_ba;
-    QTest::newRow("mousedown, buttons")
-        << R"({"type":"mousedown","x":5,"y":6,"button":"middle","buttons":4})"_ba
-        << R"({"type":"mousedown","x":5,"y":6,"button":"middle","buttons":4})"_ba;
+    QTest::newRow("mousedown, buttons") << R"({"type":"mousedown","x":5,"y":6,"button":"middle","buttons":4})"_ba
+                                        << R"({"type":"mousedown","x":5,"y":6,"button":"middle","buttons":4})"_ba;
     QTest::newRow("mouseup, back button") << R"({"type":"mouseup","x":5,"y":6,"button":"back","buttons":0})"_ba
                                           << R"({"type":"mouseup","x":5,"y":6,"button":"back","buttons":0})"_ba;
     QTest::newRow("mousemove, dragging all buttons")
@@ -115,36 +114,41 @@ void TestInputEventCodec::parseGood_data()
         << R"({"type":"keydown","key":" ","code":"Space","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})"_ba
         << R"({"type":"keydown","key":" ","code":"Space","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})"_ba;
     QTest::newRow("keydown euro with AltGr")
-        << utf8(uR"({"type":"keydown","key":"€","code":"KeyE","modifiers":3,"altKey":true,"ctrlKey":true,"metaKey":false,"shiftKey":false})")
-        << utf8(uR"({"type":"keydown","key":"€","code":"KeyE","modifiers":3,"altKey":true,"ctrlKey":true,"metaKey":false,"shiftKey":false})");
+        << utf8(
+               uR"({"type":"keydown","key":"€","code":"KeyE","modifiers":3,"altKey":true,"ctrlKey":true,"metaKey":false,"shiftKey":false})")
+        << utf8(
+               uR"({"type":"keydown","key":"€","code":"KeyE","modifiers":3,"altKey":true,"ctrlKey":true,"metaKey":false,"shiftKey":false})");
     QTest::newRow("keydown 20-char key name")
         << R"({"type":"keydown","key":"AudioVolumeMuteXXXXX","code":"AudioVolumeMute","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})"_ba
         << R"({"type":"keydown","key":"AudioVolumeMuteXXXXX","code":"AudioVolumeMute","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})"_ba;
     QTest::newRow("keyup ArrowLeft with Ctrl")
         << R"({"type":"keyup","key":"ArrowLeft","code":"ArrowLeft","modifiers":2,"altKey":false,"ctrlKey":true,"metaKey":false,"shiftKey":false})"_ba
         << R"({"type":"keyup","key":"ArrowLeft","code":"ArrowLeft","modifiers":2,"altKey":false,"ctrlKey":true,"metaKey":false,"shiftKey":false})"_ba;
-    QTest::newRow("keypress ascii") << R"({"type":"keypress","key":"a"})"_ba << R"({"type":"keypress","key":"a"})"_ba;
-    QTest::newRow("keypress space") << R"({"type":"keypress","key":" "})"_ba << R"({"type":"keypress","key":" "})"_ba;
+    QTest::newRow("keypress ascii") << R"({"type":"keypress","key":"a"})"_ba
+                                    << R"({"type":"keypress","key":"a"})"_ba;
+    QTest::newRow("keypress space") << R"({"type":"keypress","key":" "})"_ba
+                                    << R"({"type":"keypress","key":" "})"_ba;
     QTest::newRow("keypress precomposed e-acute")
         << utf8(uR"({"type":"keypress","key":"é"})") << utf8(uR"({"type":"keypress","key":"é"})");
     QTest::newRow("keypress e + combining acute")
         << R"({"type":"keypress","key":"e\u0301"})"_ba << utf8(u"{\"type\":\"keypress\",\"key\":\"e\u0301\"}");
     QTest::newRow("keypress astral emoji with skin tone")
         << utf8(uR"({"type":"keypress","key":"👍🏽"})") << utf8(uR"({"type":"keypress","key":"👍🏽"})");
-    QTest::newRow("keypress family ZWJ sequence")
-        << utf8(uR"({"type":"keypress","key":"👨‍👩‍👧‍👦"})") << utf8(uR"({"type":"keypress","key":"👨‍👩‍👧‍👦"})");
-    QTest::newRow("keypress flag") << utf8(uR"({"type":"keypress","key":"🇩🇪"})") << utf8(uR"({"type":"keypress","key":"🇩🇪"})");
-    QTest::newRow("keypress CJK") << utf8(uR"({"type":"keypress","key":"漢"})") << utf8(uR"({"type":"keypress","key":"漢"})");
+    QTest::newRow("keypress family ZWJ sequence") << utf8(uR"({"type":"keypress","key":"👨‍👩‍👧‍👦"})")
+                                                  << utf8(uR"({"type":"keypress","key":"👨‍👩‍👧‍👦"})");
+    QTest::newRow("keypress flag") << utf8(uR"({"type":"keypress","key":"🇩🇪"})")
+                                   << utf8(uR"({"type":"keypress","key":"🇩🇪"})");
+    QTest::newRow("keypress CJK") << utf8(uR"({"type":"keypress","key":"漢"})")
+                                  << utf8(uR"({"type":"keypress","key":"漢"})");
     QTest::newRow("scroll") << R"({"type":"scroll","x":100,"y":200,"deltaX":-10000,"deltaY":10000})"_ba
                             << R"({"type":"scroll","x":100,"y":200,"deltaX":-10000,"deltaY":10000})"_ba;
     QTest::newRow("scroll fractional") << R"({"type":"scroll","x":0,"y":0,"deltaX":0,"deltaY":-53.5})"_ba
                                        << R"({"type":"scroll","x":0,"y":0,"deltaX":0,"deltaY":-53.5})"_ba;
-    QTest::newRow("paste with tab and line breaks")
-        << R"({"type":"paste","text":"line one\r\nline\ttwo\n"})"_ba
-        << R"({"type":"paste","text":"line one\r\nline\ttwo\n"})"_ba;
+    QTest::newRow("paste with tab and line breaks") << R"({"type":"paste","text":"line one\r\nline\ttwo\n"})"_ba
+                                                    << R"({"type":"paste","text":"line one\r\nline\ttwo\n"})"_ba;
     QTest::newRow("paste unicode") << utf8(uR"({"type":"paste","text":"Grüße, 世界 🌍"})")
                                    << utf8(uR"({"type":"paste","text":"Grüße, 世界 🌍"})");
-    const QByteArray longest = "{\"type\":\"paste\",\"text\":\"" + QByteArray(10'000, 'x') + "\"}";
+    const QByteArray longest = R"({"type":"paste","text":")" + QByteArray(10'000, 'x') + "\"}";
     QTest::newRow("paste exactly 10000 chars") << longest << longest;
     QTest::newRow("ime composition with selection")
         << utf8(uR"({"type":"ime","text":"にほん","selectionStart":1,"selectionEnd":3,"commit":false})")
@@ -154,17 +158,22 @@ void TestInputEventCodec::parseGood_data()
     QTest::newRow("ime cancelled composition, empty text")
         << R"({"type":"ime","text":"","selectionStart":0,"selectionEnd":0,"commit":false})"_ba
         << R"({"type":"ime","text":"","selectionStart":0,"selectionEnd":0,"commit":false})"_ba;
-    QTest::newRow("back") << R"({"type":"back"})"_ba << R"({"type":"back"})"_ba;
-    QTest::newRow("forward") << R"({"type":"forward"})"_ba << R"({"type":"forward"})"_ba;
-    QTest::newRow("reload") << R"({"type":"reload"})"_ba << R"({"type":"reload"})"_ba;
-    QTest::newRow("resolved") << R"({"type":"resolved"})"_ba << R"({"type":"resolved"})"_ba;
-    QTest::newRow("cancelled") << R"({"type":"cancelled"})"_ba << R"({"type":"cancelled"})"_ba;
-    QTest::newRow("unknown fields ignored")
-        << R"({"type":"click","x":1,"y":2,"timestamp":123,"extra":{"a":[1]}})"_ba
-        << R"({"type":"click","x":1,"y":2})"_ba;
-    QTest::newRow("fields of other types ignored")
-        << R"({"type":"back","x":-5,"text":"ignored"})"_ba << R"({"type":"back"})"_ba;
-    QTest::newRow("whitespace around JSON") << " \n{ \"type\" : \"reload\" }\n"_ba << R"({"type":"reload"})"_ba;
+    QTest::newRow("back") << R"({"type":"back"})"_ba
+                          << R"({"type":"back"})"_ba;
+    QTest::newRow("forward") << R"({"type":"forward"})"_ba
+                             << R"({"type":"forward"})"_ba;
+    QTest::newRow("reload") << R"({"type":"reload"})"_ba
+                            << R"({"type":"reload"})"_ba;
+    QTest::newRow("resolved") << R"({"type":"resolved"})"_ba
+                              << R"({"type":"resolved"})"_ba;
+    QTest::newRow("cancelled") << R"({"type":"cancelled"})"_ba
+                               << R"({"type":"cancelled"})"_ba;
+    QTest::newRow("unknown fields ignored") << R"({"type":"click","x":1,"y":2,"timestamp":123,"extra":{"a":[1]}})"_ba
+                                            << R"({"type":"click","x":1,"y":2})"_ba;
+    QTest::newRow("fields of other types ignored") << R"({"type":"back","x":-5,"text":"ignored"})"_ba
+                                                   << R"({"type":"back"})"_ba;
+    QTest::newRow("whitespace around JSON") << " \n{ \"type\" : \"reload\" }\n"_ba
+                                            << R"({"type":"reload"})"_ba;
 }
 
 void TestInputEventCodec::parseGood()
@@ -214,9 +223,7 @@ void TestInputEventCodec::parseBad_data()
     const QString badText = InputEventCodec::ErrorBadText;
     const QString badSelection = InputEventCodec::ErrorBadSelection;
 
-    const auto key = [](const char* fields) {
-        return "{\"type\":\"keydown\"," + QByteArray(fields) + "}";
-    };
+    const auto key = [](const char* fields) { return R"({"type":"keydown",)" + QByteArray(fields) + "}"; };
     const QByteArray okKeyTail = R"("modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)";
 
     // Not an event at all.
@@ -249,8 +256,8 @@ void TestInputEventCodec::parseBad_data()
     QTest::newRow("x negative") << R"({"type":"click","x":-1,"y":2})"_ba << coordinate;
     QTest::newRow("x just over 10000") << R"({"type":"dblclick","x":10000.5,"y":2})"_ba << coordinate;
     QTest::newRow("y huge") << R"({"type":"mousemove","x":1,"y":1e308})"_ba << coordinate;
-    QTest::newRow("negative zero-ish is fine but -0.001 is not") << R"({"type":"mousedown","x":-0.001,"y":0})"_ba
-                                                               << coordinate;
+    QTest::newRow("negative zero-ish is fine but -0.001 is not")
+        << R"({"type":"mousedown","x":-0.001,"y":0})"_ba << coordinate;
     QTest::newRow("unknown button") << R"({"type":"click","x":1,"y":2,"button":"sideways"})"_ba << badButton;
     QTest::newRow("button in the wrong case") << R"({"type":"click","x":1,"y":2,"button":"Left"})"_ba << badButton;
     QTest::newRow("button as a number") << R"({"type":"mousedown","x":1,"y":2,"button":0})"_ba << wrongType;
@@ -264,8 +271,8 @@ void TestInputEventCodec::parseBad_data()
     QTest::newRow("buttons fractional") << R"({"type":"mouseup","x":1,"y":2,"buttons":0.5})"_ba << notInteger;
 
     // Keyboard events.
-    QTest::newRow("keydown without code") << key(R"("key":"a","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)")
-                                          << missing;
+    QTest::newRow("keydown without code")
+        << key(R"("key":"a","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)") << missing;
     QTest::newRow("keydown without shiftKey")
         << key(R"("key":"a","code":"KeyA","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false)") << missing;
     QTest::newRow("keydown without modifiers")
@@ -278,29 +285,30 @@ void TestInputEventCodec::parseBad_data()
     QTest::newRow("code empty") << key(R"("key":"a","code":"",)" + okKeyTail) << badCode;
     QTest::newRow("code 21 chars") << key(R"("key":"a","code":"KeyAKeyAKeyAKeyAKeyA1",)" + okKeyTail) << badCode;
     QTest::newRow("code with a space") << key(R"("key":"a","code":"Key A",)" + okKeyTail) << badCode;
-    QTest::newRow("code non-ASCII") << utf8(uR"({"type":"keyup","key":"a","code":"KeyÄ","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})")
+    QTest::newRow("code non-ASCII") << utf8(
+        uR"({"type":"keyup","key":"a","code":"KeyÄ","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})")
                                     << badCode;
-    QTest::newRow("modifiers 16")
-        << key(R"("key":"a","code":"KeyA","modifiers":16,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)")
-        << modifiersRange;
-    QTest::newRow("modifiers -1")
-        << key(R"("key":"a","code":"KeyA","modifiers":-1,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)")
-        << modifiersRange;
-    QTest::newRow("modifiers 2.5")
-        << key(R"("key":"a","code":"KeyA","modifiers":2.5,"altKey":false,"ctrlKey":true,"metaKey":false,"shiftKey":false)")
-        << notInteger;
-    QTest::newRow("modifiers say Ctrl, ctrlKey says no")
-        << key(R"("key":"a","code":"KeyA","modifiers":2,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)")
-        << mismatch;
+    QTest::newRow("modifiers 16") << key(
+        R"("key":"a","code":"KeyA","modifiers":16,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)")
+                                  << modifiersRange;
+    QTest::newRow("modifiers -1") << key(
+        R"("key":"a","code":"KeyA","modifiers":-1,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)")
+                                  << modifiersRange;
+    QTest::newRow("modifiers 2.5") << key(
+        R"("key":"a","code":"KeyA","modifiers":2.5,"altKey":false,"ctrlKey":true,"metaKey":false,"shiftKey":false)")
+                                   << notInteger;
+    QTest::newRow("modifiers say Ctrl, ctrlKey says no") << key(
+        R"("key":"a","code":"KeyA","modifiers":2,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)")
+                                                         << mismatch;
     QTest::newRow("shiftKey without the Shift bit")
         << R"({"type":"keyup","key":"A","code":"KeyA","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":true})"_ba
         << mismatch;
-    QTest::newRow("altKey as a string")
-        << key(R"("key":"a","code":"KeyA","modifiers":1,"altKey":"yes","ctrlKey":false,"metaKey":false,"shiftKey":false)")
-        << wrongType;
-    QTest::newRow("metaKey as 1")
-        << key(R"("key":"a","code":"KeyA","modifiers":4,"altKey":false,"ctrlKey":false,"metaKey":1,"shiftKey":false)")
-        << wrongType;
+    QTest::newRow("altKey as a string") << key(
+        R"("key":"a","code":"KeyA","modifiers":1,"altKey":"yes","ctrlKey":false,"metaKey":false,"shiftKey":false)")
+                                        << wrongType;
+    QTest::newRow("metaKey as 1") << key(
+        R"("key":"a","code":"KeyA","modifiers":4,"altKey":false,"ctrlKey":false,"metaKey":1,"shiftKey":false)")
+                                  << wrongType;
     QTest::newRow("keypress two letters") << R"({"type":"keypress","key":"ab"})"_ba << notOne;
     QTest::newRow("keypress a word") << R"({"type":"keypress","key":"Enter"})"_ba << notOne;
     QTest::newRow("keypress empty") << R"({"type":"keypress","key":""})"_ba << notOne;
@@ -315,20 +323,19 @@ void TestInputEventCodec::parseBad_data()
 
     // Scroll.
     QTest::newRow("scroll without deltaY") << R"({"type":"scroll","x":1,"y":1,"deltaX":0})"_ba << missing;
-    QTest::newRow("scroll deltaX over 10000") << R"({"type":"scroll","x":1,"y":1,"deltaX":10001,"deltaY":0})"_ba
-                                              << delta;
+    QTest::newRow("scroll deltaX over 10000")
+        << R"({"type":"scroll","x":1,"y":1,"deltaX":10001,"deltaY":0})"_ba << delta;
     QTest::newRow("scroll deltaY -1e6") << R"({"type":"scroll","x":1,"y":1,"deltaX":0,"deltaY":-1e6})"_ba << delta;
-    QTest::newRow("scroll x out of range") << R"({"type":"scroll","x":10001,"y":1,"deltaX":0,"deltaY":0})"_ba
-                                           << coordinate;
-    QTest::newRow("scroll delta as a string") << R"({"type":"scroll","x":1,"y":1,"deltaX":"5","deltaY":0})"_ba
-                                              << wrongType;
+    QTest::newRow("scroll x out of range")
+        << R"({"type":"scroll","x":10001,"y":1,"deltaX":0,"deltaY":0})"_ba << coordinate;
+    QTest::newRow("scroll delta as a string")
+        << R"({"type":"scroll","x":1,"y":1,"deltaX":"5","deltaY":0})"_ba << wrongType;
 
     // Text.
-    QTest::newRow("paste 10001 chars") << "{\"type\":\"paste\",\"text\":\"" + QByteArray(10'001, 'x') + "\"}"
-                                       << tooLong;
-    QTest::newRow("paste 5001 astral chars (10002 units)")
-        << "{\"type\":\"paste\",\"text\":\"" + QString(5'001, QChar(u'x')).replace(u"x"_s, QString::fromUtf16(u"😀")).toUtf8() + "\"}"
-        << tooLong;
+    QTest::newRow("paste 10001 chars") << R"({"type":"paste","text":")" + QByteArray(10'001, 'x') + "\"}" << tooLong;
+    QTest::newRow("paste 5001 astral chars (10002 units)") << R"({"type":"paste","text":")"
+            + QString(5'001, QChar(u'x')).replace(u"x"_s, QString::fromUtf16(u"😀")).toUtf8()
+            + "\"}" << tooLong;
     QTest::newRow("paste empty") << R"({"type":"paste","text":""})"_ba << emptyText;
     QTest::newRow("paste without text") << R"({"type":"paste"})"_ba << missing;
     QTest::newRow("paste text as an array") << R"({"type":"paste","text":["hunter2"]})"_ba << wrongType;
@@ -336,7 +343,7 @@ void TestInputEventCodec::parseBad_data()
     QTest::newRow("paste with escape sequence") << R"({"type":"paste","text":"\u001b[31mhunter2"})"_ba << badText;
     QTest::newRow("paste with a lone surrogate") << R"({"type":"paste","text":"hunter2\ud83d"})"_ba << badText;
     QTest::newRow("ime with a line break") << R"({"type":"ime","text":"ab\ncd","commit":true})"_ba << badText;
-    QTest::newRow("ime 10001 chars") << "{\"type\":\"ime\",\"commit\":true,\"text\":\"" + QByteArray(10'001, 'x') + "\"}"
+    QTest::newRow("ime 10001 chars") << R"({"type":"ime","commit":true,"text":")" + QByteArray(10'001, 'x') + "\"}"
                                      << tooLong;
     QTest::newRow("ime without commit") << R"({"type":"ime","text":"ab"})"_ba << missing;
     QTest::newRow("ime commit as a number") << R"({"type":"ime","text":"ab","commit":1})"_ba << wrongType;
@@ -354,9 +361,9 @@ void TestInputEventCodec::parseBad_data()
         << R"({"type":"ime","text":"abc","selectionEnd":1.5,"commit":false})"_ba << notInteger;
 
     // Size.
-    QTest::newRow("over 64 KiB")
-        << "{\"type\":\"paste\",\"text\":\"x\",\"pad\":\"" + QByteArray(InputEventCodec::MaxJsonBytes, 'p') + "\"}"
-        << QString(InputEventCodec::ErrorTooLarge);
+    QTest::newRow("over 64 KiB") << R"({"type":"paste","text":"x","pad":")"
+            + QByteArray(InputEventCodec::MaxJsonBytes, 'p')
+            + "\"}" << QString(InputEventCodec::ErrorTooLarge);
 }
 
 void TestInputEventCodec::parseBad()
@@ -369,7 +376,8 @@ void TestInputEventCodec::parseBad()
     QCOMPARE(parsed.error().code, code);
     QVERIFY(!parsed.error().message.isEmpty());
     for (const QString& content : contentStrings(json))
-        QVERIFY2(!parsed.error().message.contains(content), qPrintable(u"message repeats content: "_s + parsed.error().message));
+        QVERIFY2(!parsed.error().message.contains(content),
+                 qPrintable(u"message repeats content: "_s + parsed.error().message));
 }
 
 // ---------------------------------------------------------------- events the app builds
@@ -390,17 +398,20 @@ void TestInputEventCodec::validateBuilt_data()
     QTest::newRow("infinite y") << InputEvent::mouseMove(1, inf) << QString(InputEventCodec::ErrorNotFinite);
     QTest::newRow("infinite delta") << InputEvent::scroll(1, 1, -inf, 0) << QString(InputEventCodec::ErrorNotFinite);
     QTest::newRow("NaN delta") << InputEvent::scroll(1, 1, 0, nan) << QString(InputEventCodec::ErrorNotFinite);
-    QTest::newRow("x out of range") << InputEvent::mouseDown(10'001, 0) << QString(InputEventCodec::ErrorCoordinateRange);
+    QTest::newRow("x out of range") << InputEvent::mouseDown(10'001, 0)
+                                    << QString(InputEventCodec::ErrorCoordinateRange);
     QTest::newRow("clickCount 5") << InputEvent::click(1, 1, MouseButton::Left, 5)
                                   << QString(InputEventCodec::ErrorClickCountRange);
     QTest::newRow("buttons 64") << InputEvent::mouseMove(1, 1, MouseButton::None, 64)
                                 << QString(InputEventCodec::ErrorButtonsRange);
     QTest::newRow("modifiers 99") << InputEvent::keyUp(u"a"_s, u"KeyA"_s, 99)
                                   << QString(InputEventCodec::ErrorModifiersRange);
-    QTest::newRow("keypress two chars") << InputEvent::keyPress(u"ab"_s) << QString(InputEventCodec::ErrorNotOneCharacter);
-    QTest::newRow("paste too long") << InputEvent::paste(QString(10'001, u'x')) << QString(InputEventCodec::ErrorTextTooLong);
-    QTest::newRow("ime selection past text") << InputEvent::ime(u"ab"_s, false, 0, 5)
-                                             << QString(InputEventCodec::ErrorBadSelection);
+    QTest::newRow("keypress two chars") << InputEvent::keyPress(u"ab"_s)
+                                        << QString(InputEventCodec::ErrorNotOneCharacter);
+    QTest::newRow("paste too long") << InputEvent::paste(QString(10'001, u'x'))
+                                    << QString(InputEventCodec::ErrorTextTooLong);
+    QTest::newRow("ime selection past text")
+        << InputEvent::ime(u"ab"_s, false, 0, 5) << QString(InputEventCodec::ErrorBadSelection);
     QTest::newRow("bad code") << InputEvent::keyDown(u"a"_s, u"Key-A"_s) << QString(InputEventCodec::ErrorBadCode);
 }
 
@@ -470,28 +481,28 @@ void TestInputEventCodec::exactFieldNames_data()
     QTest::addColumn<QStringList>("fields");
 
     QTest::newRow("click") << InputEvent::click(1, 2, MouseButton::Middle, 2)
-                           << QStringList{u"type"_s, u"x"_s, u"y"_s, u"button"_s, u"clickCount"_s};
+                           << QStringList { u"type"_s, u"x"_s, u"y"_s, u"button"_s, u"clickCount"_s };
     QTest::newRow("dblclick") << InputEvent::doubleClick(1, 2)
-                              << QStringList{u"type"_s, u"x"_s, u"y"_s, u"button"_s, u"clickCount"_s};
+                              << QStringList { u"type"_s, u"x"_s, u"y"_s, u"button"_s, u"clickCount"_s };
     QTest::newRow("mousedown") << InputEvent::mouseDown(1, 2, MouseButton::Left, 1)
-                               << QStringList{u"type"_s, u"x"_s, u"y"_s, u"button"_s, u"buttons"_s};
-    QTest::newRow("mouseup") << InputEvent::mouseUp(1, 2) << QStringList{u"type"_s, u"x"_s, u"y"_s, u"button"_s};
+                               << QStringList { u"type"_s, u"x"_s, u"y"_s, u"button"_s, u"buttons"_s };
+    QTest::newRow("mouseup") << InputEvent::mouseUp(1, 2) << QStringList { u"type"_s, u"x"_s, u"y"_s, u"button"_s };
     QTest::newRow("mousemove") << InputEvent::mouseMove(1, 2, MouseButton::None, 0)
-                               << QStringList{u"type"_s, u"x"_s, u"y"_s, u"button"_s, u"buttons"_s};
-    const QStringList keyFields{u"type"_s,    u"key"_s,     u"code"_s,    u"modifiers"_s,
-                                u"altKey"_s,  u"ctrlKey"_s, u"metaKey"_s, u"shiftKey"_s};
+                               << QStringList { u"type"_s, u"x"_s, u"y"_s, u"button"_s, u"buttons"_s };
+    const QStringList keyFields { u"type"_s,   u"key"_s,     u"code"_s,    u"modifiers"_s,
+                                  u"altKey"_s, u"ctrlKey"_s, u"metaKey"_s, u"shiftKey"_s };
     QTest::newRow("keydown") << InputEvent::keyDown(u"a"_s, u"KeyA"_s, 5) << keyFields;
     QTest::newRow("keyup") << InputEvent::keyUp(u"a"_s, u"KeyA"_s) << keyFields;
-    QTest::newRow("keypress") << InputEvent::keyPress(u"a"_s) << QStringList{u"type"_s, u"key"_s};
+    QTest::newRow("keypress") << InputEvent::keyPress(u"a"_s) << QStringList { u"type"_s, u"key"_s };
     QTest::newRow("scroll") << InputEvent::scroll(1, 2, 3, 4)
-                            << QStringList{u"type"_s, u"x"_s, u"y"_s, u"deltaX"_s, u"deltaY"_s};
-    QTest::newRow("paste") << InputEvent::paste(u"p"_s) << QStringList{u"type"_s, u"text"_s};
+                            << QStringList { u"type"_s, u"x"_s, u"y"_s, u"deltaX"_s, u"deltaY"_s };
+    QTest::newRow("paste") << InputEvent::paste(u"p"_s) << QStringList { u"type"_s, u"text"_s };
     QTest::newRow("ime") << InputEvent::ime(u"abc"_s, false, 0, 1)
-                         << QStringList{u"type"_s, u"text"_s, u"selectionStart"_s, u"selectionEnd"_s, u"commit"_s};
-    QTest::newRow("ime without selection") << InputEvent::ime(u"abc"_s, true)
-                                           << QStringList{u"type"_s, u"text"_s, u"commit"_s};
-    QTest::newRow("back") << InputEvent::back() << QStringList{u"type"_s};
-    QTest::newRow("resolved") << InputEvent::resolved() << QStringList{u"type"_s};
+                         << QStringList { u"type"_s, u"text"_s, u"selectionStart"_s, u"selectionEnd"_s, u"commit"_s };
+    QTest::newRow("ime without selection")
+        << InputEvent::ime(u"abc"_s, true) << QStringList { u"type"_s, u"text"_s, u"commit"_s };
+    QTest::newRow("back") << InputEvent::back() << QStringList { u"type"_s };
+    QTest::newRow("resolved") << InputEvent::resolved() << QStringList { u"type"_s };
 }
 
 void TestInputEventCodec::exactFieldNames()
@@ -532,7 +543,8 @@ void TestInputEventCodec::parsedValues()
     QVERIFY(key->ctrlKey() && key->metaKey() && !key->altKey() && !key->shiftKey());
     QCOMPARE(key->category(), InputEventCategory::Keyboard);
 
-    const auto ime = InputEventCodec::parse(R"({"type":"ime","text":"abc","selectionStart":1,"selectionEnd":2,"commit":true})"_ba);
+    const auto ime
+        = InputEventCodec::parse(R"({"type":"ime","text":"abc","selectionStart":1,"selectionEnd":2,"commit":true})"_ba);
     QVERIFY(ime.ok());
     QCOMPARE(ime->text(), u"abc"_s);
     QCOMPARE(ime->selectionStart(), std::optional<int>(1));
@@ -545,7 +557,8 @@ void TestInputEventCodec::parsedValues()
     QCOMPARE(repeated->text(), u"b"_s);
 
     // keyDown() derives the booleans from the bits.
-    const InputEvent built = InputEvent::keyDown(u"x"_s, u"KeyX"_s, InputEvent::ModifierAlt | InputEvent::ModifierShift);
+    const InputEvent built
+        = InputEvent::keyDown(u"x"_s, u"KeyX"_s, InputEvent::ModifierAlt | InputEvent::ModifierShift);
     QVERIFY(built.altKey() && built.shiftKey() && !built.ctrlKey() && !built.metaKey());
 }
 
@@ -570,12 +583,14 @@ void TestInputEventCodec::messagesHoldNoContent()
 {
     // Distinctive secrets in every content field of a bad event: none may appear in the message.
     const QByteArray secret = "Sup3rS3cretPassw0rd";
-    const QList<QByteArray> bad{
+    const QList<QByteArray> bad {
         R"({"type":"paste","text":")" + secret + QByteArray(10'000, 'x') + "\"}",
         R"({"type":"paste","text":")" + secret + "\\u0000\"}",
-        R"({"type":"ime","text":")" + secret + "\",\"selectionStart\":99,\"commit\":false}",
-        R"({"type":"keydown","key":")" + secret + R"(XY","code":"KeyA","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})",
-        R"({"type":"keydown","key":"a","code":")" + secret + R"(XY","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})",
+        R"({"type":"ime","text":")" + secret + R"(","selectionStart":99,"commit":false})",
+        R"({"type":"keydown","key":")" + secret
+            + R"(XY","code":"KeyA","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})",
+        R"({"type":"keydown","key":"a","code":")" + secret
+            + R"(XY","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})",
         R"({"type":"keypress","key":")" + secret + "\"}",
         R"({"type":")" + secret + "\"}",
         R"({"type":"click","x":1,"y":2,"button":")" + secret + "\"}",
@@ -604,15 +619,15 @@ void TestInputEventCodec::describeIsContentFree()
 
 void TestInputEventCodec::typeNames()
 {
-    const QStringList names{u"click"_s, u"dblclick"_s, u"mousedown"_s, u"mouseup"_s, u"mousemove"_s, u"keydown"_s,
-                            u"keyup"_s, u"keypress"_s, u"scroll"_s,  u"paste"_s,   u"ime"_s,       u"back"_s,
-                            u"forward"_s, u"reload"_s, u"resolved"_s, u"cancelled"_s};
+    const QStringList names { u"click"_s,   u"dblclick"_s, u"mousedown"_s, u"mouseup"_s,  u"mousemove"_s, u"keydown"_s,
+                              u"keyup"_s,   u"keypress"_s, u"scroll"_s,    u"paste"_s,    u"ime"_s,       u"back"_s,
+                              u"forward"_s, u"reload"_s,   u"resolved"_s,  u"cancelled"_s };
     for (const QString& name : names) {
         const auto type = InputEvent::typeFromName(name);
         QVERIFY2(type.has_value(), qPrintable(name));
         QCOMPARE(InputEvent::typeName(*type), name);
     }
-    const QStringList buttons{u"none"_s, u"left"_s, u"middle"_s, u"right"_s, u"back"_s, u"forward"_s};
+    const QStringList buttons { u"none"_s, u"left"_s, u"middle"_s, u"right"_s, u"back"_s, u"forward"_s };
     for (const QString& name : buttons) {
         const auto button = InputEvent::buttonFromName(name);
         QVERIFY2(button.has_value(), qPrintable(name));

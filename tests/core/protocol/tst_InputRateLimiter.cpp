@@ -77,15 +77,15 @@ void TestInputRateLimiter::script_data()
     QTest::newRow("rejected clicks do not count") << u"click@0x10=A click@500x100=C click@1000x10=A"_s;
 
     // Independent and unlimited.
-    QTest::newRow("keystrokes and clicks are separate")
-        << u"keydown@0x30=A click@0x10=A keydown@0=K click@0=C"_s;
+    QTest::newRow("keystrokes and clicks are separate") << u"keydown@0x30=A click@0x10=A keydown@0=K click@0=C"_s;
     QTest::newRow("mouse moves and scrolls are unlimited") << u"mousemove@0x1000=A scroll@0x1000=A"_s;
     QTest::newRow("outcomes are unlimited") << u"click@0x10=A keydown@0x30=A resolved@0=A cancelled@0=A"_s;
 
     // The clock.
     QTest::newRow("a clock going backwards does not reopen the window")
         << u"click@5000x10=A click@0=C click@4001=C click@6000=A"_s;
-    QTest::newRow("large timestamps") << u"keydown@9000000000000x30=A keydown@9000000000999=K keydown@9000000001000=A"_s;
+    QTest::newRow("large timestamps")
+        << u"keydown@9000000000000x30=A keydown@9000000000999=K keydown@9000000001000=A"_s;
     QTest::newRow("negative timestamps") << u"click@-5000x10=A click@-4001=C click@-4000=A"_s;
 }
 

@@ -18,8 +18,8 @@ namespace {
 const QString Marker = u"SeCrEt"_s;
 const QString Token = u"SeCrEt-tok_0123456789AB"_s;
 const QString Id = u"sess_4f8Kq2LmN7pXz9RtV3wY1a"_s;
-const QString K = u"AAECAwQFBgcICQoLDA0ODw"_s;       // bytes 00..0f
-const QString K2 = u"-_-_AAECAwQFBgcICQoLDA"_s;      // bytes fb ff bf 00..0c
+const QString K = u"AAECAwQFBgcICQoLDA0ODw"_s; // bytes 00..0f
+const QString K2 = u"-_-_AAECAwQFBgcICQoLDA"_s; // bytes fb ff bf 00..0c
 const QByteArray KBytes = QByteArray::fromHex("000102030405060708090a0b0c0d0e0f");
 const QByteArray K2Bytes = QByteArray::fromHex("fbffbf000102030405060708090a0b0c");
 const QString Relay = u"https://relay.example.com"_s;
@@ -75,42 +75,42 @@ void TestSessionLinkParser::good_data()
     QTest::newRow("web, key before token") << web(u"k="_s + K2 + u"&"_s + t) << Relay << Id << Token << K2Bytes;
     QTest::newRow("web, port") << u"https://relay.example.com:8443/s/"_s + Id + u"#"_s + tk
                                << u"https://relay.example.com:8443"_s << Id << Token << KBytes;
-    QTest::newRow("web, default https port dropped") << u"https://relay.example.com:443/s/"_s + Id + u"#"_s + t
-                                                     << Relay << Id << Token << none;
-    QTest::newRow("web, default http port dropped") << u"http://localhost:80/s/"_s + Id + u"#"_s + t
-                                                    << u"http://localhost"_s << Id << Token << none;
-    QTest::newRow("web, http on localhost") << u"http://localhost:8080/s/"_s + Id + u"#"_s + tk
-                                            << u"http://localhost:8080"_s << Id << Token << KBytes;
+    QTest::newRow("web, default https port dropped")
+        << u"https://relay.example.com:443/s/"_s + Id + u"#"_s + t << Relay << Id << Token << none;
+    QTest::newRow("web, default http port dropped")
+        << u"http://localhost:80/s/"_s + Id + u"#"_s + t << u"http://localhost"_s << Id << Token << none;
+    QTest::newRow("web, http on localhost")
+        << u"http://localhost:8080/s/"_s + Id + u"#"_s + tk << u"http://localhost:8080"_s << Id << Token << KBytes;
     QTest::newRow("web, path prefix") << u"https://relay.example.com/handoff/s/"_s + Id + u"#"_s + tk
                                       << u"https://relay.example.com/handoff"_s << Id << Token << KBytes;
     QTest::newRow("web, deep path prefix") << u"https://example.com/tools/handoff/v1/s/"_s + Id + u"#"_s + t
                                            << u"https://example.com/tools/handoff/v1"_s << Id << Token << none;
-    QTest::newRow("web, prefix ending in an s segment") << u"https://example.com/s/s/"_s + Id + u"#"_s + t
-                                                        << u"https://example.com/s"_s << Id << Token << none;
-    QTest::newRow("web, upper-case scheme and host") << u"HTTPS://Relay.Example.COM/s/"_s + Id + u"#"_s + t << Relay
-                                                     << Id << Token << none;
+    QTest::newRow("web, prefix ending in an s segment")
+        << u"https://example.com/s/s/"_s + Id + u"#"_s + t << u"https://example.com/s"_s << Id << Token << none;
+    QTest::newRow("web, upper-case scheme and host")
+        << u"HTTPS://Relay.Example.COM/s/"_s + Id + u"#"_s + t << Relay << Id << Token << none;
     QTest::newRow("web, IPv4") << u"http://127.0.0.1:9000/s/"_s + Id + u"#"_s + t << u"http://127.0.0.1:9000"_s << Id
                                << Token << none;
-    QTest::newRow("web, IPv6") << u"https://[::1]:8443/s/"_s + Id + u"#"_s + t << u"https://[::1]:8443"_s << Id
-                               << Token << none;
+    QTest::newRow("web, IPv6") << u"https://[::1]:8443/s/"_s + Id + u"#"_s + t << u"https://[::1]:8443"_s << Id << Token
+                               << none;
     // RFC 3986: an encoded unreserved character is the character itself (QUrl decodes it).
-    QTest::newRow("web, token with an encoded letter") << web(u"t=SeCrEt%41tok_0123456789AB"_s) << Relay << Id
-                                                       << u"SeCrEtAtok_0123456789AB"_s << none;
+    QTest::newRow("web, token with an encoded letter")
+        << web(u"t=SeCrEt%41tok_0123456789AB"_s) << Relay << Id << u"SeCrEtAtok_0123456789AB"_s << none;
     QTest::newRow("web, unknown fragment key ignored") << web(t + u"&v=3&k="_s + K) << Relay << Id << Token << KBytes;
-    QTest::newRow("web, empty fragment items ignored") << web(u"&"_s + t + u"&&k="_s + K + u"&"_s) << Relay << Id
-                                                       << Token << KBytes;
-    QTest::newRow("pasted with newline and spaces") << u"  \n"_s + web(tk) + u"\r\n\t "_s << Relay << Id << Token
-                                                    << KBytes;
-    QTest::newRow("shortest token (16)") << web(u"t=SeCrEt0123456789"_s) << Relay << Id
-                                         << u"SeCrEt0123456789"_s << none;
+    QTest::newRow("web, empty fragment items ignored")
+        << web(u"&"_s + t + u"&&k="_s + K + u"&"_s) << Relay << Id << Token << KBytes;
+    QTest::newRow("pasted with newline and spaces")
+        << u"  \n"_s + web(tk) + u"\r\n\t "_s << Relay << Id << Token << KBytes;
+    QTest::newRow("shortest token (16)") << web(u"t=SeCrEt0123456789"_s) << Relay << Id << u"SeCrEt0123456789"_s
+                                         << none;
     QTest::newRow("longest token (256)") << web(u"t="_s + Marker + QString(250, u'x')) << Relay << Id
                                          << Marker + QString(250, u'x') << none;
     const QString longId = u"sess_"_s + QString(64, u'Z');
-    QTest::newRow("longest session id (64)") << Relay + u"/s/"_s + longId + u"#"_s + t << Relay << longId << Token
-                                             << none;
+    QTest::newRow("longest session id (64)")
+        << Relay + u"/s/"_s + longId + u"#"_s + t << Relay << longId << Token << none;
 
-    QTest::newRow("handoff, encoded server") << deep(u"server="_s + encoded(Relay), tk) << Relay << Id << Token
-                                             << KBytes;
+    QTest::newRow("handoff, encoded server")
+        << deep(u"server="_s + encoded(Relay), tk) << Relay << Id << Token << KBytes;
     QTest::newRow("handoff, plain server") << deep(u"server="_s + Relay, tk) << Relay << Id << Token << KBytes;
     QTest::newRow("handoff, server with port and prefix")
         << deep(u"server="_s + encoded(u"https://relay.example.com:8443/handoff"_s), t)
@@ -118,12 +118,12 @@ void TestSessionLinkParser::good_data()
     QTest::newRow("handoff, plain server with port and prefix")
         << deep(u"server=https://relay.example.com:8443/handoff"_s, t) << u"https://relay.example.com:8443/handoff"_s
         << Id << Token << none;
-    QTest::newRow("handoff, server with a trailing slash") << deep(u"server="_s + encoded(Relay + u"/"_s), t) << Relay
-                                                           << Id << Token << none;
+    QTest::newRow("handoff, server with a trailing slash")
+        << deep(u"server="_s + encoded(Relay + u"/"_s), t) << Relay << Id << Token << none;
     QTest::newRow("handoff, http server") << deep(u"server="_s + encoded(u"http://127.0.0.1:8080"_s), tk)
                                           << u"http://127.0.0.1:8080"_s << Id << Token << KBytes;
-    QTest::newRow("handoff, upper-case scheme") << u"HANDOFF://s/"_s + Id + u"?server="_s + encoded(Relay) + u"#"_s + t
-                                                << Relay << Id << Token << none;
+    QTest::newRow("handoff, upper-case scheme")
+        << u"HANDOFF://s/"_s + Id + u"?server="_s + encoded(Relay) + u"#"_s + t << Relay << Id << Token << none;
     QTest::newRow("handoff, server default port dropped")
         << deep(u"server="_s + encoded(u"https://relay.example.com:443"_s), t) << Relay << Id << Token << none;
 }
@@ -185,8 +185,8 @@ void TestSessionLinkParser::bad_data()
     QTest::newRow("no-break space inside") << web(t + u"\u00a0"_s + u"x"_s) << QString(P::ErrorWhitespace);
     QTest::newRow("control character") << web(t + u"\u0001"_s) << QString(P::ErrorControlCharacter);
     QTest::newRow("DEL") << web(t + u"\u007f"_s) << QString(P::ErrorControlCharacter);
-    QTest::newRow("right-to-left override") << u"https://relay.example.com\u202e/s/"_s + Id + u"#"_s + t
-                                            << QString(P::ErrorControlCharacter);
+    QTest::newRow("right-to-left override")
+        << u"https://relay.example.com\u202e/s/"_s + Id + u"#"_s + t << QString(P::ErrorControlCharacter);
     QTest::newRow("zero-width space") << u"https://relay.exa\u200bmple.com"_s + path
                                       << QString(P::ErrorControlCharacter);
 
@@ -209,33 +209,32 @@ void TestSessionLinkParser::bad_data()
     QTest::newRow("no host") << u"https:///s/"_s + Id + u"#"_s + t << QString(P::ErrorMissingHost);
     QTest::newRow("no slashes") << u"https:relay.example.com"_s + path << QString(P::ErrorMissingHost);
     QTest::newRow("port 0") << u"https://relay.example.com:0"_s + path << QString(P::ErrorBadPort);
-    QTest::newRow("user and password") << u"https://user:pass@relay.example.com"_s + path
-                                       << QString(P::ErrorUserInfo);
-    QTest::newRow("trusted name as user") << u"https://relay.example.com@evil.example"_s + path
-                                          << QString(P::ErrorUserInfo);
+    QTest::newRow("user and password") << u"https://user:pass@relay.example.com"_s + path << QString(P::ErrorUserInfo);
+    QTest::newRow("trusted name as user")
+        << u"https://relay.example.com@evil.example"_s + path << QString(P::ErrorUserInfo);
     QTest::newRow("empty user info") << u"https://@relay.example.com"_s + path << QString(P::ErrorUserInfo);
 
     // Path.
     QTest::newRow("no /s/") << Relay + u"/x/"_s + Id + u"#"_s + t << QString(P::ErrorNotSessionLink);
     QTest::newRow("root only") << Relay + u"/#"_s + t << QString(P::ErrorNotSessionLink);
-    QTest::newRow("stream path, not a link") << Relay + u"/stream/"_s + Id + u"#"_s + t
-                                             << QString(P::ErrorNotSessionLink);
-    QTest::newRow("session id without prefix") << Relay + u"/s/4f8Kq2LmN7pXz9RtV3wY1a#"_s + t
-                                               << QString(P::ErrorBadSessionId);
+    QTest::newRow("stream path, not a link")
+        << Relay + u"/stream/"_s + Id + u"#"_s + t << QString(P::ErrorNotSessionLink);
+    QTest::newRow("session id without prefix")
+        << Relay + u"/s/4f8Kq2LmN7pXz9RtV3wY1a#"_s + t << QString(P::ErrorBadSessionId);
     QTest::newRow("session id 21 chars") << Relay + u"/s/sess_4f8Kq2LmN7pXz9RtV3wY1#"_s + t
                                          << QString(P::ErrorBadSessionId);
     QTest::newRow("session id 65 chars") << Relay + u"/s/sess_"_s + QString(65, u'a') + u"#"_s + t
                                          << QString(P::ErrorBadSessionId);
-    QTest::newRow("session id with a dash") << Relay + u"/s/sess_4f8Kq2LmN7pX-9RtV3wY1a#"_s + t
-                                            << QString(P::ErrorBadSessionId);
-    QTest::newRow("session id encoded slash") << Relay + u"/s/sess_4f8Kq2LmN7pXz9RtV3wY1a%2F..#"_s + t
-                                              << QString(P::ErrorBadSessionId);
+    QTest::newRow("session id with a dash")
+        << Relay + u"/s/sess_4f8Kq2LmN7pX-9RtV3wY1a#"_s + t << QString(P::ErrorBadSessionId);
+    QTest::newRow("session id encoded slash")
+        << Relay + u"/s/sess_4f8Kq2LmN7pXz9RtV3wY1a%2F..#"_s + t << QString(P::ErrorBadSessionId);
     QTest::newRow("empty session id") << Relay + u"/s/#"_s + t << QString(P::ErrorBadSessionId);
     QTest::newRow("extra segment") << Relay + u"/s/"_s + Id + u"/admin#"_s + t << QString(P::ErrorUnexpectedPath);
     QTest::newRow("trailing slash") << Relay + u"/s/"_s + Id + u"/#"_s + t << QString(P::ErrorUnexpectedPath);
     QTest::newRow("dot-dot in prefix") << Relay + u"/a/../s/"_s + Id + u"#"_s + t << QString(P::ErrorUnexpectedPath);
-    QTest::newRow("encoded dot-dot in prefix") << Relay + u"/a/%2e%2E/s/"_s + Id + u"#"_s + t
-                                               << QString(P::ErrorUnexpectedPath);
+    QTest::newRow("encoded dot-dot in prefix")
+        << Relay + u"/a/%2e%2E/s/"_s + Id + u"#"_s + t << QString(P::ErrorUnexpectedPath);
     QTest::newRow("empty segment in prefix") << Relay + u"//s/"_s + Id + u"#"_s + t << QString(P::ErrorUnexpectedPath);
     QTest::newRow("query on a web link") << Relay + u"/s/"_s + Id + u"?server=https://evil.example#"_s + t
                                          << QString(P::ErrorUnexpectedQuery);
@@ -243,8 +242,8 @@ void TestSessionLinkParser::bad_data()
     // Fragment.
     QTest::newRow("no fragment") << Relay + u"/s/"_s + Id << QString(P::ErrorMissingFragment);
     QTest::newRow("empty fragment") << Relay + u"/s/"_s + Id + u"#"_s << QString(P::ErrorMissingFragment);
-    QTest::newRow("token in the query instead") << Relay + u"/s/"_s + Id + u"?t="_s + Token
-                                                << QString(P::ErrorUnexpectedQuery);
+    QTest::newRow("token in the query instead")
+        << Relay + u"/s/"_s + Id + u"?t="_s + Token << QString(P::ErrorUnexpectedQuery);
     QTest::newRow("no t") << web(u"k="_s + K) << QString(P::ErrorMissingToken);
     QTest::newRow("T in upper case") << web(u"T="_s + Token) << QString(P::ErrorMissingToken);
     QTest::newRow("empty t") << web(u"t=&k="_s + K) << QString(P::ErrorBadToken);
@@ -271,8 +270,8 @@ void TestSessionLinkParser::bad_data()
     QTest::newRow("handoff with empty query") << u"handoff://s/"_s + Id + u"?#"_s + t << QString(P::ErrorMissingServer);
     QTest::newRow("handoff, other host") << u"handoff://session/"_s + Id + u"?"_s + server + u"#"_s + t
                                          << QString(P::ErrorBadHandoffHost);
-    QTest::newRow("handoff, relay as host") << u"handoff://relay.example.com/s/"_s + Id + u"#"_s + t
-                                            << QString(P::ErrorBadHandoffHost);
+    QTest::newRow("handoff, relay as host")
+        << u"handoff://relay.example.com/s/"_s + Id + u"#"_s + t << QString(P::ErrorBadHandoffHost);
     QTest::newRow("handoff, no host") << u"handoff:///s/"_s + Id + u"?"_s + server + u"#"_s + t
                                       << QString(P::ErrorBadHandoffHost);
     QTest::newRow("handoff, no slashes") << u"handoff:s/"_s + Id + u"?"_s + server + u"#"_s + t
@@ -281,44 +280,43 @@ void TestSessionLinkParser::bad_data()
                                    << QString(P::ErrorBadHandoffHost);
     QTest::newRow("handoff, user info") << u"handoff://x@s/"_s + Id + u"?"_s + server + u"#"_s + t
                                         << QString(P::ErrorUserInfo);
-    QTest::newRow("handoff, no session") << u"handoff://s/?"_s + server + u"#"_s + t
-                                         << QString(P::ErrorNotSessionLink);
-    QTest::newRow("handoff, extra segment") << u"handoff://s/"_s + Id + u"/x?"_s + server + u"#"_s + t
-                                            << QString(P::ErrorUnexpectedPath);
-    QTest::newRow("handoff, bad session id") << u"handoff://s/sess_short?"_s + server + u"#"_s + t
-                                             << QString(P::ErrorBadSessionId);
-    QTest::newRow("handoff, server twice") << deep(server + u"&server="_s + encoded(u"https://evil.example"_s))
-                                           << QString(P::ErrorDuplicateParameter);
+    QTest::newRow("handoff, no session") << u"handoff://s/?"_s + server + u"#"_s + t << QString(P::ErrorNotSessionLink);
+    QTest::newRow("handoff, extra segment")
+        << u"handoff://s/"_s + Id + u"/x?"_s + server + u"#"_s + t << QString(P::ErrorUnexpectedPath);
+    QTest::newRow("handoff, bad session id")
+        << u"handoff://s/sess_short?"_s + server + u"#"_s + t << QString(P::ErrorBadSessionId);
+    QTest::newRow("handoff, server twice")
+        << deep(server + u"&server="_s + encoded(u"https://evil.example"_s)) << QString(P::ErrorDuplicateParameter);
     QTest::newRow("handoff, unknown parameter") << deep(server + u"&redirect=x"_s) << QString(P::ErrorUnexpectedQuery);
     QTest::newRow("handoff, empty server") << deep(u"server="_s) << QString(P::ErrorBadServer);
-    QTest::newRow("handoff, server javascript") << deep(u"server="_s + encoded(u"javascript:alert(1)"_s))
-                                                << QString(P::ErrorBadServerScheme);
-    QTest::newRow("handoff, server file") << deep(u"server="_s + encoded(u"file:///etc/passwd"_s))
-                                          << QString(P::ErrorBadServerScheme);
+    QTest::newRow("handoff, server javascript")
+        << deep(u"server="_s + encoded(u"javascript:alert(1)"_s)) << QString(P::ErrorBadServerScheme);
+    QTest::newRow("handoff, server file")
+        << deep(u"server="_s + encoded(u"file:///etc/passwd"_s)) << QString(P::ErrorBadServerScheme);
     QTest::newRow("handoff, server ws") << deep(u"server="_s + encoded(u"ws://relay.example.com"_s))
                                         << QString(P::ErrorBadServerScheme);
     QTest::newRow("handoff, server ftp") << deep(u"server=ftp://relay.example.com"_s)
                                          << QString(P::ErrorBadServerScheme);
-    QTest::newRow("handoff, server without scheme") << deep(u"server=relay.example.com"_s)
-                                                    << QString(P::ErrorBadServerScheme);
-    QTest::newRow("handoff, server double-encoded") << deep(u"server="_s + encoded(encoded(Relay)))
-                                                    << QString(P::ErrorBadServerScheme);
-    QTest::newRow("handoff, server user info") << deep(u"server="_s + encoded(u"https://relay.example.com@evil.example"_s))
-                                               << QString(P::ErrorUserInfo);
-    QTest::newRow("handoff, server without host") << deep(u"server="_s + encoded(u"https:///x"_s))
-                                                  << QString(P::ErrorMissingHost);
-    QTest::newRow("handoff, server with query") << deep(u"server="_s + encoded(u"https://relay.example.com/?a=b"_s))
-                                                << QString(P::ErrorBadServer);
-    QTest::newRow("handoff, server with fragment") << deep(u"server="_s + encoded(u"https://relay.example.com/#x"_s))
-                                                   << QString(P::ErrorBadServer);
-    QTest::newRow("handoff, server with dot-dot") << deep(u"server="_s + encoded(u"https://relay.example.com/a/.."_s))
-                                                  << QString(P::ErrorBadServer);
+    QTest::newRow("handoff, server without scheme")
+        << deep(u"server=relay.example.com"_s) << QString(P::ErrorBadServerScheme);
+    QTest::newRow("handoff, server double-encoded")
+        << deep(u"server="_s + encoded(encoded(Relay))) << QString(P::ErrorBadServerScheme);
+    QTest::newRow("handoff, server user info")
+        << deep(u"server="_s + encoded(u"https://relay.example.com@evil.example"_s)) << QString(P::ErrorUserInfo);
+    QTest::newRow("handoff, server without host")
+        << deep(u"server="_s + encoded(u"https:///x"_s)) << QString(P::ErrorMissingHost);
+    QTest::newRow("handoff, server with query")
+        << deep(u"server="_s + encoded(u"https://relay.example.com/?a=b"_s)) << QString(P::ErrorBadServer);
+    QTest::newRow("handoff, server with fragment")
+        << deep(u"server="_s + encoded(u"https://relay.example.com/#x"_s)) << QString(P::ErrorBadServer);
+    QTest::newRow("handoff, server with dot-dot")
+        << deep(u"server="_s + encoded(u"https://relay.example.com/a/.."_s)) << QString(P::ErrorBadServer);
     QTest::newRow("handoff, server with encoded newline")
         << deep(u"server="_s + encoded(u"https://relay.example.com\n"_s)) << QString(P::ErrorWhitespace);
     QTest::newRow("handoff, server with encoded control")
         << deep(u"server="_s + encoded(u"https://relay.example.com\u0000"_s)) << QString(P::ErrorControlCharacter);
-    QTest::newRow("handoff, server fine but no fragment") << u"handoff://s/"_s + Id + u"?"_s + server
-                                                          << QString(P::ErrorMissingFragment);
+    QTest::newRow("handoff, server fine but no fragment")
+        << u"handoff://s/"_s + Id + u"?"_s + server << QString(P::ErrorMissingFragment);
     QTest::newRow("handoff, bad token") << deep(server, u"t=SeCrEt!"_s) << QString(P::ErrorBadToken);
 }
 
@@ -347,8 +345,8 @@ void TestSessionLinkParser::streamUrl_data()
     QTest::newRow("https") << web(tk) << u"wss://relay.example.com/stream/"_s + Id + u"?role=viewer&token="_s + Token;
     QTest::newRow("http with port") << u"http://localhost:8080/s/"_s + Id + u"#"_s + tk
                                     << u"ws://localhost:8080/stream/"_s + Id + u"?role=viewer&token="_s + Token;
-    QTest::newRow("prefix") << u"https://relay.example.com:8443/handoff/s/"_s + Id + u"#"_s + tk
-                            << u"wss://relay.example.com:8443/handoff/stream/"_s + Id + u"?role=viewer&token="_s + Token;
+    QTest::newRow("prefix") << u"https://relay.example.com:8443/handoff/s/"_s + Id + u"#"_s
+            + tk << u"wss://relay.example.com:8443/handoff/stream/"_s + Id + u"?role=viewer&token="_s + Token;
     QTest::newRow("deep link") << deep(u"server="_s + encoded(u"https://relay.example.com/h"_s), tk)
                                << u"wss://relay.example.com/h/stream/"_s + Id + u"?role=viewer&token="_s + Token;
 }
