@@ -20,7 +20,7 @@ constexpr double MaxTimestamp = 1e11;
 
 Error error(const char* code, const QString& message)
 {
-    return Error{QString::fromLatin1(code), message};
+    return Error { QString::fromLatin1(code), message };
 }
 
 bool inRange(double value, double low, double high)
@@ -32,7 +32,7 @@ Result<QJsonObject> parseObject(QByteArrayView json)
 {
     if (json.size() > FrameMetadata::MaxJsonSize)
         return error("too_large", QStringLiteral("The frame metadata is larger than 4 KiB."));
-    QJsonParseError parseError{};
+    QJsonParseError parseError {};
     const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
         return error("bad_json", QStringLiteral("The frame metadata is not a JSON object."));
@@ -43,8 +43,8 @@ Result<double> readNumber(const QJsonObject& object, QLatin1String name)
 {
     const QJsonValue value = object.value(name);
     if (!value.isDouble())
-        return error("bad_field", QStringLiteral("The frame metadata field \"%1\" is missing or not a number.")
-                                      .arg(name));
+        return error("bad_field",
+                     QStringLiteral("The frame metadata field \"%1\" is missing or not a number.").arg(name));
     return value.toDouble();
 }
 
@@ -61,12 +61,12 @@ Result<FrameMetadata> readGeometry(const QJsonObject& object)
         QLatin1String name;
         double FrameMetadata::*field;
     } fields[] = {
-        {QLatin1String("deviceWidth"), &FrameMetadata::deviceWidth},
-        {QLatin1String("deviceHeight"), &FrameMetadata::deviceHeight},
-        {QLatin1String("offsetTop"), &FrameMetadata::offsetTop},
-        {QLatin1String("pageScaleFactor"), &FrameMetadata::pageScaleFactor},
-        {QLatin1String("scrollOffsetX"), &FrameMetadata::scrollOffsetX},
-        {QLatin1String("scrollOffsetY"), &FrameMetadata::scrollOffsetY},
+        { QLatin1String("deviceWidth"), &FrameMetadata::deviceWidth },
+        { QLatin1String("deviceHeight"), &FrameMetadata::deviceHeight },
+        { QLatin1String("offsetTop"), &FrameMetadata::offsetTop },
+        { QLatin1String("pageScaleFactor"), &FrameMetadata::pageScaleFactor },
+        { QLatin1String("scrollOffsetX"), &FrameMetadata::scrollOffsetX },
+        { QLatin1String("scrollOffsetY"), &FrameMetadata::scrollOffsetY },
     };
     for (const auto& field : fields) {
         auto value = readNumber(object, field.name);
@@ -97,7 +97,8 @@ Result<void> validateJpegSize(qint64 size)
 Result<void> validateTimestamp(double timestamp)
 {
     if (!inRange(timestamp, 0, MaxTimestamp))
-        return error("bad_field", QStringLiteral("The frame's timestamp must be a finite number of seconds, 0 to 1e11."));
+        return error("bad_field",
+                     QStringLiteral("The frame's timestamp must be a finite number of seconds, 0 to 1e11."));
     return {};
 }
 
@@ -168,7 +169,7 @@ Result<QByteArray> FrameMetadata::toV1Message() const
     if (auto valid = validateJpegSize(jpegSize); !valid)
         return valid.error();
     // Field order as AuthLoop writes it; readers must not depend on it.
-    return "{\"type\":\"frame\"," + geometryFields(*this) + ",\"jpegSize\":" + QByteArray::number(jpegSize) + '}';
+    return R"({"type":"frame",)" + geometryFields(*this) + R"(,"jpegSize":)" + QByteArray::number(jpegSize) + '}';
 }
 
 Result<QByteArray> FrameMetadata::toV2Json() const
@@ -178,8 +179,7 @@ Result<QByteArray> FrameMetadata::toV2Json() const
     if (auto valid = validateTimestamp(timestamp); !valid)
         return valid.error();
     const QByteArray formatName = format == Format::Png ? QByteArrayLiteral("png") : QByteArrayLiteral("jpeg");
-    return '{' + geometryFields(*this) + ",\"timestamp\":" + number(timestamp) + ",\"format\":\"" + formatName
-        + "\"}";
+    return '{' + geometryFields(*this) + R"(,"timestamp":)" + number(timestamp) + R"(,"format":")" + formatName + "\"}";
 }
 
 } // namespace handoff::protocol

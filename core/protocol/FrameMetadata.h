@@ -21,16 +21,16 @@ struct FrameMetadata final {
     // CSS pixels of the page viewport, 1..10,000 (PROTOCOL 5's coordinate space).
     double deviceWidth = 0;
     double deviceHeight = 0;
-    double offsetTop = 0;       // -10,000..10,000
+    double offsetTop = 0; // -10,000..10,000
     double pageScaleFactor = 1; // (0, 10]
-    double scrollOffsetX = 0;   // -10,000,000..10,000,000: long pages scroll far
+    double scrollOffsetX = 0; // -10,000,000..10,000,000: long pages scroll far
     double scrollOffsetY = 0;
-    qint64 jpegSize = 0;          // version 1 only: 1..4 MiB, the length of the binary message that follows
-    double timestamp = 0;         // version 2 only: seconds since the epoch as CDP gives them, 0..1e11
+    qint64 jpegSize = 0; // version 1 only: 1..4 MiB, the length of the binary message that follows
+    double timestamp = 0; // version 2 only: seconds since the epoch as CDP gives them, 0..1e11
     Format format = Format::Jpeg; // version 2 only
 
-    static constexpr qsizetype MaxJsonSize = 4 * 1024;
-    static constexpr qint64 MaxImageSize = 4 * 1024 * 1024; // the relay's binary message limit
+    static constexpr qsizetype MaxJsonSize = qsizetype(4) * 1024;
+    static constexpr qint64 MaxImageSize = qint64(4) * 1024 * 1024; // the relay's binary message limit
 
     // The v1 text message {"type":"frame",deviceWidth,...,jpegSize}.
     static Result<FrameMetadata> parseV1Message(QByteArrayView text);

@@ -8,7 +8,7 @@ namespace {
 
 Error error(const char* code, const char* message)
 {
-    return Error{QString::fromLatin1(code), QString::fromLatin1(message)};
+    return Error { QString::fromLatin1(code), QString::fromLatin1(message) };
 }
 
 bool isKnownKind(quint8 kind)
@@ -41,7 +41,7 @@ Result<RecordCodec::Header> RecordCodec::decodeHeader(QByteArrayView bytes)
     const auto seq = qFromBigEndian<quint64>(bytes.data() + 2);
     if (seq == 0)
         return error("bad_seq", "The record has sequence number 0; sequence numbers start at 1.");
-    return Header{RecordKind(kind), seq};
+    return Header { RecordKind(kind), seq };
 }
 
 QByteArray RecordCodec::assemble(QByteArrayView header, QByteArrayView ciphertext, QByteArrayView tag)
@@ -62,8 +62,7 @@ Result<RecordCodec::Parts> RecordCodec::split(QByteArrayView record)
     if (!header)
         return header.error();
     const qsizetype ciphertextSize = record.size() - HeaderSize - TagSize;
-    return Parts{*header, record.first(HeaderSize), record.sliced(HeaderSize, ciphertextSize),
-                 record.last(TagSize)};
+    return Parts { *header, record.first(HeaderSize), record.sliced(HeaderSize, ciphertextSize), record.last(TagSize) };
 }
 
 QByteArray RecordCodec::nonce(QByteArrayView directionLabel, quint64 seq)
@@ -103,7 +102,7 @@ Result<RecordCodec::FrameParts> RecordCodec::unpackFrame(QByteArrayView plaintex
 {
     if (plaintext.size() < FrameLengthPrefixSize)
         return error("truncated_frame", "The frame record is too short to hold its metadata length.");
-    const quint32 metaLength = qFromBigEndian<quint32>(plaintext.data());
+    const auto metaLength = qFromBigEndian<quint32>(plaintext.data());
     if (metaLength == 0 || metaLength > quint32(MaxFrameMetaSize))
         return error("bad_frame_meta_length", "The frame metadata length must be 1 to 4096 bytes.");
     const qsizetype rest = plaintext.size() - FrameLengthPrefixSize;
@@ -111,8 +110,8 @@ Result<RecordCodec::FrameParts> RecordCodec::unpackFrame(QByteArrayView plaintex
         return error("truncated_frame", "The frame record is shorter than its metadata length says.");
     if (qsizetype(metaLength) == rest)
         return error("empty_image", "The frame record holds no image bytes.");
-    return FrameParts{plaintext.sliced(FrameLengthPrefixSize, metaLength),
-                      plaintext.sliced(FrameLengthPrefixSize + metaLength)};
+    return FrameParts { plaintext.sliced(FrameLengthPrefixSize, metaLength),
+                        plaintext.sliced(FrameLengthPrefixSize + metaLength) };
 }
 
 } // namespace handoff::protocol

@@ -15,8 +15,8 @@
 namespace handoff::protocol {
 
 enum class RecordKind : quint8 {
-    Input = 0x01,   // viewer to agent: input event JSON
-    Frame = 0x02,   // agent to viewer: u32 BE meta length || meta JSON || image
+    Input = 0x01, // viewer to agent: input event JSON
+    Frame = 0x02, // agent to viewer: u32 BE meta length || meta JSON || image
     Control = 0x03, // either way: JSON such as {"type":"ready"}
 };
 
@@ -30,8 +30,8 @@ public:
     // Every kind has a non-empty plaintext, so a record without ciphertext is malformed.
     static constexpr qsizetype MinRecordSize = HeaderSize + 1 + TagSize;
     // The relay's binary message limit (PROTOCOL 2): anything larger never arrives whole.
-    static constexpr qsizetype MaxRecordSize = 4 * 1024 * 1024;
-    static constexpr qsizetype MaxFrameMetaSize = 4 * 1024;
+    static constexpr qsizetype MaxRecordSize = qsizetype(4) * 1024 * 1024;
+    static constexpr qsizetype MaxFrameMetaSize = qsizetype(4) * 1024;
     static constexpr qsizetype FrameLengthPrefixSize = 4;
     static constexpr qsizetype NonceLabelSize = 4;
 

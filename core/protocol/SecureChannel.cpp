@@ -15,10 +15,10 @@ Result<std::unique_ptr<SecureChannel>> SecureChannel::createViewerFor(QByteArray
         return pubkey.error();
     if (pubkey->version == 1) {
         if (!expectedAgentFingerprint.isEmpty())
-            return Error{QStringLiteral("downgrade"),
-                         QStringLiteral("The link pins the agent's key for protocol version 2, but a version 1 "
-                                        "key arrived: someone may be trying to strip the session's protection. "
-                                        "Nothing has been sent. Close this session and ask for a new link.")};
+            return Error { QStringLiteral("downgrade"),
+                           QStringLiteral("The link pins the agent's key for protocol version 2, but a version 1 "
+                                          "key arrived: someone may be trying to strip the session's protection. "
+                                          "Nothing has been sent. Close this session and ask for a new link.") };
         auto channel = SecureChannelV1::create(ChannelRole::Viewer);
         if (!channel)
             return channel.error();

@@ -36,16 +36,16 @@ struct WireMessage final {
     Type type = Type::Text;
     QByteArray data;
 
-    static WireMessage text(QByteArray data) { return WireMessage{Type::Text, std::move(data)}; }
-    static WireMessage binary(QByteArray data) { return WireMessage{Type::Binary, std::move(data)}; }
+    static WireMessage text(QByteArray data) { return WireMessage { Type::Text, std::move(data) }; }
+    static WireMessage binary(QByteArray data) { return WireMessage { Type::Binary, std::move(data) }; }
 };
 
 // What receive() made of a message. The plaintext is a decrypted input event or
 // control message, or a frame's image: never log it.
 struct Incoming final {
     enum class Kind {
-        Input,   // plaintext: the input event JSON (PROTOCOL 5), still to be validated
-        Frame,   // frame: its metadata; plaintext: the JPEG or PNG bytes
+        Input, // plaintext: the input event JSON (PROTOCOL 5), still to be validated
+        Frame, // frame: its metadata; plaintext: the JPEG or PNG bytes
         Control, // plaintext: control JSON, e.g. {"type":"ready"}
         Nothing, // consumed, nothing to act on yet (v1 frame metadata waiting for its JPEG)
     };
@@ -97,9 +97,9 @@ public:
     virtual bool needsSasConfirmation() const = 0;
     virtual void confirmSas() = 0;
 
-    virtual Result<WireMessage> encryptInput(QByteArrayView eventJson) = 0;                           // viewer
+    virtual Result<WireMessage> encryptInput(QByteArrayView eventJson) = 0; // viewer
     virtual Result<QList<WireMessage>> encryptFrame(const FrameMetadata& meta, QByteArrayView image) = 0; // agent
-    virtual Result<WireMessage> encryptControl(QByteArrayView controlJson) = 0;                       // v2 only
+    virtual Result<WireMessage> encryptControl(QByteArrayView controlJson) = 0; // v2 only
     virtual Result<Incoming> receive(const WireMessage& message) = 0;
 
     // Records dropped because their seq was not above the last accepted one.

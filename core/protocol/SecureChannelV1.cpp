@@ -9,7 +9,7 @@ namespace {
 
 Error error(const char* code, const QString& message)
 {
-    return Error{QString::fromLatin1(code), message};
+    return Error { QString::fromLatin1(code), message };
 }
 
 Error closedError()
@@ -19,7 +19,7 @@ Error closedError()
 
 // The relay forwards a text message of at most 64 KiB; refusing here says why
 // instead of the relay closing the socket.
-constexpr qsizetype MaxInputSize = 46 * 1024;
+constexpr qsizetype MaxInputSize = qsizetype(46) * 1024;
 
 } // namespace
 
@@ -38,9 +38,7 @@ Result<std::unique_ptr<SecureChannelV1>> SecureChannelV1::create(ChannelRole rol
 }
 
 SecureChannelV1::SecureChannelV1(ChannelRole role, crypto::EcdhKeyPair keyPair)
-    : m_role(role)
-    , m_keyPair(std::move(keyPair))
-    , m_localPoint(m_keyPair->publicPoint())
+    : m_role(role), m_keyPair(std::move(keyPair)), m_localPoint(m_keyPair->publicPoint())
 {
 }
 
@@ -64,8 +62,8 @@ Result<PeerKeyAccepted> SecureChannelV1::acceptPeerKey(QByteArrayView peerMessag
     if (pubkey->version != 1)
         return error("version_mismatch", QStringLiteral("The peer speaks protocol version 2 on a version 1 channel."));
     if (auto valid = crypto::EcdhKeyPair::validatePublicPoint(pubkey->publicPoint); !valid)
-        return error("invalid_peer_key", QStringLiteral("The peer's public key is not a valid P-256 point: ")
-                                             + valid.error().message);
+        return error("invalid_peer_key",
+                     QStringLiteral("The peer's public key is not a valid P-256 point: ") + valid.error().message);
     if (pubkey->publicPoint == m_localPoint)
         return error("reflected_key", QStringLiteral("The peer's public key is our own, sent back."));
 
@@ -111,8 +109,8 @@ Result<WireMessage> SecureChannelV1::encryptInput(QByteArrayView eventJson)
     auto sealed = m_cipher->encrypt(*iv, {}, eventJson);
     if (!sealed)
         return sealed.error();
-    return WireMessage::text(V1Envelope::encryptedMessage({std::move(*iv), std::move(sealed->ciphertext),
-                                                           std::move(sealed->tag)}));
+    return WireMessage::text(
+        V1Envelope::encryptedMessage({ std::move(*iv), std::move(sealed->ciphertext), std::move(sealed->tag) }));
 }
 
 Result<QList<WireMessage>> SecureChannelV1::encryptFrame(const FrameMetadata& meta, QByteArrayView image)
@@ -128,7 +126,7 @@ Result<QList<WireMessage>> SecureChannelV1::encryptFrame(const FrameMetadata& me
     auto text = sized.toV1Message();
     if (!text)
         return text.error();
-    return QList<WireMessage>{WireMessage::text(std::move(*text)), WireMessage::binary(image.toByteArray())};
+    return QList<WireMessage> { WireMessage::text(std::move(*text)), WireMessage::binary(image.toByteArray()) };
 }
 
 Result<WireMessage> SecureChannelV1::encryptControl(QByteArrayView)
@@ -155,13 +153,15 @@ Result<Incoming> SecureChannelV1::receiveText(QByteArrayView text)
         if (!payload)
             return dropUndecryptable(payload.error());
         if (!m_cipher)
-            return dropUndecryptable(error("not_ready", QStringLiteral("An encrypted message arrived before the "
-                                                                       "viewer's public key.")));
+            return dropUndecryptable(error("not_ready",
+                                           QStringLiteral("An encrypted message arrived before the "
+                                                          "viewer's public key.")));
         auto plaintext = m_cipher->decrypt(payload->iv, {}, payload->ciphertext, payload->tag);
         if (!plaintext)
-            return dropUndecryptable(error("undecryptable", QStringLiteral("An encrypted message failed "
-                                                                           "authentication and was dropped.")));
-        return Incoming{Incoming::Kind::Input, std::move(*plaintext), {}};
+            return dropUndecryptable(error("undecryptable",
+                                           QStringLiteral("An encrypted message failed "
+                                                          "authentication and was dropped.")));
+        return Incoming { Incoming::Kind::Input, std::move(*plaintext), {} };
     }
     if (m_role == ChannelRole::Viewer && *type == QLatin1String("frame")) {
         auto meta = V1Envelope::parseFrame(text);
@@ -170,11 +170,12 @@ Result<Incoming> SecureChannelV1::receiveText(QByteArrayView text)
             return meta.error();
         }
         // A newer frame replaces one whose JPEG never came.
-        m_pendingFrame = std::move(*meta);
-        return Incoming{};
+        m_pendingFrame = *meta;
+        return Incoming {};
     }
-    return error("unexpected_message", QStringLiteral("This message does not belong on a version 1 channel "
-                                                      "in this direction."));
+    return error("unexpected_message",
+                 QStringLiteral("This message does not belong on a version 1 channel "
+                                "in this direction."));
 }
 
 Result<Incoming> SecureChannelV1::receiveBinary(QByteArrayView data)
@@ -185,7 +186,7 @@ Result<Incoming> SecureChannelV1::receiveBinary(QByteArrayView data)
     m_pendingFrame.reset();
     if (data.size() != meta.jpegSize)
         return error("frame_size_mismatch", QStringLiteral("The JPEG's size differs from the frame's jpegSize."));
-    return Incoming{Incoming::Kind::Frame, data.toByteArray(), meta};
+    return Incoming { Incoming::Kind::Frame, data.toByteArray(), meta };
 }
 
 Error SecureChannelV1::dropUndecryptable(Error error)

@@ -29,7 +29,7 @@ public:
     bool isReady() const override;
     QString sas() const override { return {}; }
     bool needsSasConfirmation() const override { return false; }
-    void confirmSas() override {}
+    void confirmSas() override { }
     Result<WireMessage> encryptInput(QByteArrayView eventJson) override;
     // Not encrypted in version 1: the frame text message and the binary JPEG.
     Result<QList<WireMessage>> encryptFrame(const FrameMetadata& meta, QByteArrayView image) override;

@@ -25,7 +25,7 @@ const char ViewerToAgent[] = "v2a ";
 
 Error error(const char* code, const QString& message)
 {
-    return Error{QString::fromLatin1(code), message};
+    return Error { QString::fromLatin1(code), message };
 }
 
 Error closedError()
@@ -35,8 +35,9 @@ Error closedError()
 
 Error notReadyError()
 {
-    return error("not_ready", QStringLiteral("The agent has not yet proved it holds the session keys; "
-                                             "nothing can be sent yet."));
+    return error("not_ready",
+                 QStringLiteral("The agent has not yet proved it holds the session keys; "
+                                "nothing can be sent yet."));
 }
 
 QByteArrayView directionLabel(const char (&label)[5])
@@ -69,12 +70,13 @@ QByteArray SecureChannelV2::keyFingerprintB64Url(QByteArrayView publicPoint)
 Result<QByteArray> SecureChannelV2::parseFingerprint(QByteArrayView b64url)
 {
     const auto options = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
-    const auto decoded = QByteArray::fromBase64Encoding(b64url.toByteArray(),
-                                                        options | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded
+        = QByteArray::fromBase64Encoding(b64url.toByteArray(), options | QByteArray::AbortOnBase64DecodingErrors);
     // Only the canonical spelling: re-encoding must give the same text back.
     if (!decoded || decoded.decoded.size() != FingerprintSize || decoded.decoded.toBase64(options) != b64url)
-        return error("bad_fingerprint", QStringLiteral("The key fingerprint (k) in the link is damaged; "
-                                                       "copy the whole link again."));
+        return error("bad_fingerprint",
+                     QStringLiteral("The key fingerprint (k) in the link is damaged; "
+                                    "copy the whole link again."));
     return decoded.decoded;
 }
 
@@ -113,17 +115,17 @@ Result<std::unique_ptr<SecureChannelV2>> SecureChannelV2::create(ChannelRole rol
     if (!expectedFingerprint.isEmpty() && expectedFingerprint.size() != FingerprintSize)
         return error("bad_fingerprint", QStringLiteral("A key fingerprint is 16 bytes."));
     // Private constructor, so make_unique cannot reach it; ownership is taken at once.
-    return std::unique_ptr<SecureChannelV2>(new SecureChannelV2(role, sessionId.toLatin1(), std::move(keyPair),
-                                                                expectedFingerprint.toByteArray()));
+    return std::unique_ptr<SecureChannelV2>(
+        new SecureChannelV2(role, sessionId.toLatin1(), std::move(keyPair), expectedFingerprint.toByteArray()));
 }
 
 SecureChannelV2::SecureChannelV2(ChannelRole role, QByteArray sessionId, crypto::EcdhKeyPair keyPair,
                                  QByteArray expectedFingerprint)
-    : m_role(role)
-    , m_sessionId(std::move(sessionId))
-    , m_keyPair(std::move(keyPair))
-    , m_localPoint(m_keyPair->publicPoint())
-    , m_expectedFingerprint(std::move(expectedFingerprint))
+    : m_role(role),
+      m_sessionId(std::move(sessionId)),
+      m_keyPair(std::move(keyPair)),
+      m_localPoint(m_keyPair->publicPoint()),
+      m_expectedFingerprint(std::move(expectedFingerprint))
 {
 }
 
@@ -147,8 +149,8 @@ Result<PeerKeyAccepted> SecureChannelV2::acceptPeerKey(QByteArrayView peerMessag
     if (pubkey->version != 2)
         return error("version_mismatch", QStringLiteral("The peer sent a version 1 key on a version 2 channel."));
     if (auto valid = crypto::EcdhKeyPair::validatePublicPoint(pubkey->publicPoint); !valid)
-        return error("invalid_peer_key", QStringLiteral("The peer's public key is not a valid P-256 point: ")
-                                             + valid.error().message);
+        return error("invalid_peer_key",
+                     QStringLiteral("The peer's public key is not a valid P-256 point: ") + valid.error().message);
     if (pubkey->publicPoint == m_localPoint)
         return error("reflected_key", QStringLiteral("The peer's public key is our own, sent back."));
     if (m_role == ChannelRole::Viewer) {
@@ -166,8 +168,9 @@ Result<PeerKeyAccepted> SecureChannelV2::acceptPeerKey(QByteArrayView peerMessag
     } else if (established && m_role == ChannelRole::Viewer) {
         // The agent's key is fixed for the whole session; a new one is either a
         // restarted agent or someone in the middle, and its SAS was never compared.
-        return error("peer_key_changed", QStringLiteral("The agent's key changed during the session; "
-                                                        "open a new session link."));
+        return error("peer_key_changed",
+                     QStringLiteral("The agent's key changed during the session; "
+                                    "open a new session link."));
     } else if (auto derived = deriveKeys(pubkey->publicPoint); !derived) {
         return derived.error();
     }
@@ -262,8 +265,9 @@ Result<WireMessage> SecureChannelV2::encryptInput(QByteArrayView eventJson)
     if (!m_readyReceived)
         return notReadyError();
     if (needsSasConfirmation())
-        return error("sas_unconfirmed", QStringLiteral("Compare the six-digit code with the agent's console and "
-                                                       "confirm it before sending input."));
+        return error("sas_unconfirmed",
+                     QStringLiteral("Compare the six-digit code with the agent's console and "
+                                    "confirm it before sending input."));
     if (eventJson.isEmpty() || eventJson.size() > MaxMessageSize)
         return error("too_large", QStringLiteral("The input event is empty or larger than 64 KiB."));
     return seal(RecordKind::Input, eventJson);
@@ -286,7 +290,7 @@ Result<QList<WireMessage>> SecureChannelV2::encryptFrame(const FrameMetadata& me
     auto record = seal(RecordKind::Frame, *plaintext);
     if (!record)
         return record.error();
-    return QList<WireMessage>{std::move(*record)};
+    return QList<WireMessage> { std::move(*record) };
 }
 
 Result<WireMessage> SecureChannelV2::encryptControl(QByteArrayView controlJson)
@@ -313,8 +317,8 @@ Result<WireMessage> SecureChannelV2::seal(RecordKind kind, QByteArrayView plaint
     // Taken before encrypting: even a failed attempt never hands its nonce to another record.
     const quint64 seq = ++m_lastSentSeq;
     const QByteArray header = RecordCodec::encodeHeader(kind, seq);
-    const QByteArray nonce =
-        RecordCodec::nonce(directionLabel(m_role == ChannelRole::Agent ? AgentToViewer : ViewerToAgent), seq);
+    const QByteArray nonce
+        = RecordCodec::nonce(directionLabel(m_role == ChannelRole::Agent ? AgentToViewer : ViewerToAgent), seq);
     auto sealed = m_sendCipher->encrypt(nonce, RecordCodec::aad(header, m_sessionId), plaintext);
     if (!sealed)
         return sealed.error();
@@ -326,8 +330,9 @@ Result<Incoming> SecureChannelV2::receive(const WireMessage& message)
     if (m_closed)
         return closedError();
     if (message.type != WireMessage::Type::Binary)
-        return error("unexpected_message", QStringLiteral("After the key exchange, version 2 sends only binary "
-                                                          "records."));
+        return error("unexpected_message",
+                     QStringLiteral("After the key exchange, version 2 sends only binary "
+                                    "records."));
     return open(message.data);
 }
 
@@ -341,8 +346,9 @@ Result<Incoming> SecureChannelV2::open(QByteArrayView record)
     const RecordKind kind = parts->header.kind;
     const bool expected = m_role == ChannelRole::Agent ? kind != RecordKind::Frame : kind != RecordKind::Input;
     if (!expected)
-        return dropUndecryptable(error("unexpected_kind", QStringLiteral("The record's kind does not travel in "
-                                                                         "this direction.")));
+        return dropUndecryptable(error("unexpected_kind",
+                                       QStringLiteral("The record's kind does not travel in "
+                                                      "this direction.")));
     if (kind != RecordKind::Frame && parts->ciphertext.size() > MaxMessageSize)
         return dropUndecryptable(error("too_large", QStringLiteral("The record is larger than 64 KiB.")));
     // Before decrypting: a replay costs nothing, and the counter moves only on
@@ -352,18 +358,19 @@ Result<Incoming> SecureChannelV2::open(QByteArrayView record)
         ++m_droppedReplay;
         return error("replay", QStringLiteral("A record was repeated or arrived out of order and was dropped."));
     }
-    const QByteArray nonce =
-        RecordCodec::nonce(directionLabel(m_role == ChannelRole::Agent ? ViewerToAgent : AgentToViewer), seq);
+    const QByteArray nonce
+        = RecordCodec::nonce(directionLabel(m_role == ChannelRole::Agent ? ViewerToAgent : AgentToViewer), seq);
     auto plaintext = m_receiveCipher->decrypt(nonce, RecordCodec::aad(parts->headerBytes, m_sessionId),
                                               parts->ciphertext, parts->tag);
     if (!plaintext)
-        return dropUndecryptable(error("undecryptable", QStringLiteral("A record failed authentication and was "
-                                                                       "dropped.")));
+        return dropUndecryptable(error("undecryptable",
+                                       QStringLiteral("A record failed authentication and was "
+                                                      "dropped.")));
     m_lastReceivedSeq = seq;
 
     switch (kind) {
     case RecordKind::Control: {
-        QJsonParseError parseError{};
+        QJsonParseError parseError {};
         const QJsonDocument document = QJsonDocument::fromJson(*plaintext, &parseError);
         const QJsonValue type = document.object().value(QLatin1String("type"));
         if (parseError.error != QJsonParseError::NoError || !document.isObject() || !type.isString())
@@ -372,7 +379,7 @@ Result<Incoming> SecureChannelV2::open(QByteArrayView record)
             m_readyReceived = true;
         else if (m_role == ChannelRole::Viewer && !m_readyReceived)
             return notReadyError();
-        return Incoming{Incoming::Kind::Control, std::move(*plaintext), {}};
+        return Incoming { Incoming::Kind::Control, std::move(*plaintext), {} };
     }
     case RecordKind::Frame: {
         // The agent's first record must be "ready" (PROTOCOL 3, v2 step 7).
@@ -384,10 +391,10 @@ Result<Incoming> SecureChannelV2::open(QByteArrayView record)
         auto meta = FrameMetadata::parseV2Json(frame->metaJson);
         if (!meta)
             return meta.error();
-        return Incoming{Incoming::Kind::Frame, frame->image.toByteArray(), std::move(*meta)};
+        return Incoming { Incoming::Kind::Frame, frame->image.toByteArray(), std::move(*meta) };
     }
     case RecordKind::Input:
-        return Incoming{Incoming::Kind::Input, std::move(*plaintext), {}};
+        return Incoming { Incoming::Kind::Input, std::move(*plaintext), {} };
     }
     return error("unexpected_kind", QStringLiteral("Unknown record kind."));
 }

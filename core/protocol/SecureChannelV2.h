@@ -25,7 +25,7 @@ public:
     static constexpr qsizetype FingerprintSize = 16;
     // Input events and control messages are small; refusing big ones early keeps
     // a hostile peer from making us decrypt and parse megabytes of "input".
-    static constexpr qsizetype MaxMessageSize = 64 * 1024;
+    static constexpr qsizetype MaxMessageSize = qsizetype(64) * 1024;
 
     // First 16 bytes of SHA-256(public point): the link's "k" (PROTOCOL 3, v2 step 1).
     static QByteArray keyFingerprint(QByteArrayView publicPoint);
@@ -36,16 +36,14 @@ public:
 
     // The agent makes its key pair before the session exists (to put its
     // fingerprint in the link), then binds it to the session id it was given.
-    static Result<std::unique_ptr<SecureChannelV2>> createAgent(const QString& sessionId,
-                                                                crypto::EcdhKeyPair agentKey);
+    static Result<std::unique_ptr<SecureChannelV2>> createAgent(const QString& sessionId, crypto::EcdhKeyPair agentKey);
     // `expectedAgentFingerprint`: the link's k as 16 raw bytes, or empty when the
     // link had none (then the SAS must be confirmed before any input).
     static Result<std::unique_ptr<SecureChannelV2>> createViewer(const QString& sessionId,
                                                                  QByteArrayView expectedAgentFingerprint);
     // With a given key pair: for known-answer and interop tests.
-    static Result<std::unique_ptr<SecureChannelV2>> createViewer(const QString& sessionId,
-                                                                 QByteArrayView expectedAgentFingerprint,
-                                                                 crypto::EcdhKeyPair viewerKey);
+    static Result<std::unique_ptr<SecureChannelV2>>
+    createViewer(const QString& sessionId, QByteArrayView expectedAgentFingerprint, crypto::EcdhKeyPair viewerKey);
     ~SecureChannelV2() override;
 
     int version() const override { return 2; }
@@ -70,9 +68,8 @@ public:
 private:
     SecureChannelV2(ChannelRole role, QByteArray sessionId, crypto::EcdhKeyPair keyPair,
                     QByteArray expectedFingerprint);
-    static Result<std::unique_ptr<SecureChannelV2>> create(ChannelRole role, const QString& sessionId,
-                                                           crypto::EcdhKeyPair keyPair,
-                                                           QByteArrayView expectedFingerprint);
+    static Result<std::unique_ptr<SecureChannelV2>>
+    create(ChannelRole role, const QString& sessionId, crypto::EcdhKeyPair keyPair, QByteArrayView expectedFingerprint);
     Result<void> checkAgentKey(QByteArrayView agentPoint) const;
     Result<void> deriveKeys(QByteArrayView peerPoint);
     Result<WireMessage> seal(RecordKind kind, QByteArrayView plaintext);

@@ -11,14 +11,14 @@ namespace {
 
 Error error(const char* code, const QString& message)
 {
-    return Error{QString::fromLatin1(code), message};
+    return Error { QString::fromLatin1(code), message };
 }
 
 Result<QJsonObject> parseObject(QByteArrayView text)
 {
     if (text.size() > V1Envelope::MaxTextSize)
         return error("too_large", QStringLiteral("The message is larger than the 64 KiB text limit."));
-    QJsonParseError parseError{};
+    QJsonParseError parseError {};
     const QJsonDocument document = QJsonDocument::fromJson(text.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
         return error("bad_json", QStringLiteral("The message is not a JSON object."));
@@ -66,10 +66,10 @@ Result<QString> V1Envelope::messageType(QByteArrayView text)
 
 QByteArray V1Envelope::pubkeyMessage(QByteArrayView publicPoint, int version)
 {
-    QByteArray message = "{\"type\":\"pubkey\",\"key\":\"" + publicPoint.toByteArray().toBase64() + '"';
+    QByteArray message = R"({"type":"pubkey","key":")" + publicPoint.toByteArray().toBase64() + '"';
     // Version 1 has no "v" field: AuthLoop peers expect exactly {type, key}.
     if (version >= 2)
-        message += ",\"v\":" + QByteArray::number(version);
+        message += R"(,"v":)" + QByteArray::number(version);
     return message + '}';
 }
 
@@ -83,13 +83,14 @@ Result<V1Envelope::Pubkey> V1Envelope::parsePubkey(QByteArrayView text)
         return key.error();
     if (key->size() != PublicPointSize)
         return error("bad_key_length", QStringLiteral("The public key must be a 65-byte uncompressed P-256 point."));
-    Pubkey pubkey{std::move(*key), 1};
+    Pubkey pubkey { std::move(*key), 1 };
     const QJsonValue version = object->value(QLatin1String("v"));
     if (!version.isUndefined()) {
         // isDouble() and an exact compare: "2", 2.5 and true are all refused.
         if (!version.isDouble() || (version.toDouble() != 1 && version.toDouble() != 2))
-            return error("unsupported_version", QStringLiteral("The peer speaks a protocol version this program "
-                                                               "does not know; update Handoff."));
+            return error("unsupported_version",
+                         QStringLiteral("The peer speaks a protocol version this program "
+                                        "does not know; update Handoff."));
         pubkey.version = int(version.toDouble());
     }
     return pubkey;
@@ -97,8 +98,8 @@ Result<V1Envelope::Pubkey> V1Envelope::parsePubkey(QByteArrayView text)
 
 QByteArray V1Envelope::encryptedMessage(const Encrypted& payload)
 {
-    return "{\"type\":\"encrypted\",\"payload\":{\"iv\":\"" + payload.iv.toBase64() + "\",\"ciphertext\":\""
-        + payload.ciphertext.toBase64() + "\",\"tag\":\"" + payload.tag.toBase64() + "\"}}";
+    return R"({"type":"encrypted","payload":{"iv":")" + payload.iv.toBase64() + R"(","ciphertext":")"
+        + payload.ciphertext.toBase64() + R"(","tag":")" + payload.tag.toBase64() + R"("}})";
 }
 
 Result<V1Envelope::Encrypted> V1Envelope::parseEncrypted(QByteArrayView text)
@@ -125,7 +126,7 @@ Result<V1Envelope::Encrypted> V1Envelope::parseEncrypted(QByteArrayView text)
         return tag.error();
     if (tag->size() != TagSize)
         return error("bad_tag_length", QStringLiteral("The tag must be 16 bytes."));
-    return Encrypted{std::move(*iv), std::move(*ciphertext), std::move(*tag)};
+    return Encrypted { std::move(*iv), std::move(*ciphertext), std::move(*tag) };
 }
 
 Result<QByteArray> V1Envelope::frameMessage(const FrameMetadata& meta)

@@ -21,14 +21,14 @@ class V1Envelope final {
 public:
     V1Envelope() = delete;
 
-    static constexpr qsizetype MaxTextSize = 64 * 1024; // the relay's text message limit
-    static constexpr qsizetype PublicPointSize = 65;    // uncompressed P-256 point
+    static constexpr qsizetype MaxTextSize = qsizetype(64) * 1024; // the relay's text message limit
+    static constexpr qsizetype PublicPointSize = 65; // uncompressed P-256 point
     static constexpr qsizetype IvSize = 12;
     static constexpr qsizetype TagSize = 16;
 
     struct Pubkey final {
         QByteArray publicPoint; // 65 bytes; whether it lies on the curve is the channel's check
-        int version = 1;        // 1 when "v" is absent, else 2
+        int version = 1; // 1 when "v" is absent, else 2
     };
 
     struct Encrypted final {

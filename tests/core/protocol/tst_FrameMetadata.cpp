@@ -102,8 +102,8 @@ private Q_SLOTS:
                                     << QStringLiteral("wrong_type");
         QTest::newRow("no type") << QByteArray(V1Good).replace("\"type\":\"frame\",", "")
                                  << QStringLiteral("wrong_type");
-        for (const char* field : {"deviceWidth", "deviceHeight", "offsetTop", "pageScaleFactor", "scrollOffsetX",
-                                  "scrollOffsetY", "jpegSize"}) {
+        for (const char* field : { "deviceWidth", "deviceHeight", "offsetTop", "pageScaleFactor", "scrollOffsetX",
+                                   "scrollOffsetY", "jpegSize" }) {
             QTest::addRow("%s missing", field) << v1With(field, nullptr) << QStringLiteral("bad_field");
             QTest::addRow("%s string", field) << v1With(field, "\"100\"") << QStringLiteral("bad_field");
             QTest::addRow("%s null", field) << v1With(field, "null") << QStringLiteral("bad_field");
@@ -206,8 +206,8 @@ private Q_SLOTS:
         QFETCH(int, field);
         QFETCH(double, value);
         FrameMetadata meta = *FrameMetadata::parseV1Message(V1Good);
-        double* const fields[] = {&meta.deviceWidth, &meta.deviceHeight, &meta.offsetTop,
-                                  &meta.pageScaleFactor, &meta.scrollOffsetX, &meta.scrollOffsetY};
+        double* const fields[] = { &meta.deviceWidth,     &meta.deviceHeight,  &meta.offsetTop,
+                                   &meta.pageScaleFactor, &meta.scrollOffsetX, &meta.scrollOffsetY };
         *fields[field] = value;
         QCOMPARE(meta.toV1Message().error().code, QStringLiteral("bad_field"));
         meta.timestamp = 1;

@@ -58,8 +58,8 @@ private Q_SLOTS:
 
     void splitValid()
     {
-        const QByteArray bytes = RecordCodec::encodeHeader(RecordKind::Frame, 7) + QByteArray("cipher")
-            + QByteArray(16, 'T');
+        const QByteArray bytes
+            = RecordCodec::encodeHeader(RecordKind::Frame, 7) + QByteArray("cipher") + QByteArray(16, 'T');
         const auto parts = RecordCodec::split(bytes);
         QVERIFY(parts.ok());
         QCOMPARE(parts->header.kind, RecordKind::Frame);
@@ -70,10 +70,7 @@ private Q_SLOTS:
         QCOMPARE(RecordCodec::assemble(parts->headerBytes, parts->ciphertext, parts->tag), bytes);
     }
 
-    void splitSmallest()
-    {
-        QVERIFY(RecordCodec::split(record(2, 1, 1, 1)).ok());
-    }
+    void splitSmallest() { QVERIFY(RecordCodec::split(record(2, 1, 1, 1)).ok()); }
 
     void splitRejects_data()
     {
@@ -171,13 +168,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("code");
         QTest::newRow("empty") << QByteArray() << QStringLiteral("truncated_frame");
         QTest::newRow("three bytes") << QByteArray::fromHex("000000") << QStringLiteral("truncated_frame");
-        QTest::newRow("zero meta length") << QByteArray::fromHex("00000000ffd8") << QStringLiteral("bad_frame_meta_length");
-        QTest::newRow("meta length 4097") << (QByteArray::fromHex("00001001") + QByteArray(5000, 'x'))
-                                          << QStringLiteral("bad_frame_meta_length");
-        QTest::newRow("meta length 2^32-1") << (QByteArray::fromHex("ffffffff") + QByteArray(10, 'x'))
-                                            << QStringLiteral("bad_frame_meta_length");
-        QTest::newRow("meta longer than record") << (QByteArray::fromHex("00000010") + QByteArray("{}"))
-                                                 << QStringLiteral("truncated_frame");
+        QTest::newRow("zero meta length")
+            << QByteArray::fromHex("00000000ffd8") << QStringLiteral("bad_frame_meta_length");
+        QTest::newRow("meta length 4097")
+            << (QByteArray::fromHex("00001001") + QByteArray(5000, 'x')) << QStringLiteral("bad_frame_meta_length");
+        QTest::newRow("meta length 2^32-1")
+            << (QByteArray::fromHex("ffffffff") + QByteArray(10, 'x')) << QStringLiteral("bad_frame_meta_length");
+        QTest::newRow("meta longer than record")
+            << (QByteArray::fromHex("00000010") + QByteArray("{}")) << QStringLiteral("truncated_frame");
         QTest::newRow("no image") << (QByteArray::fromHex("00000002") + QByteArray("{}"))
                                   << QStringLiteral("empty_image");
     }

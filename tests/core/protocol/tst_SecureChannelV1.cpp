@@ -186,7 +186,8 @@ private Q_SLOTS:
 
         const auto messages = pair.agent->encryptFrame(frameMeta(), "jpeg");
         QVERIFY(pair.viewer->receive(messages->at(0)).ok());
-        QCOMPARE(pair.viewer->receive(WireMessage::binary("jpeg+")).error().code, QStringLiteral("frame_size_mismatch"));
+        QCOMPARE(pair.viewer->receive(WireMessage::binary("jpeg+")).error().code,
+                 QStringLiteral("frame_size_mismatch"));
         // The metadata is used up by the failed attempt.
         QCOMPARE(pair.viewer->receive(messages->at(1)).error().code, QStringLiteral("unexpected_binary"));
 
@@ -281,7 +282,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, message);
         QFETCH(QString, code);
-        for (ChannelRole role : {ChannelRole::Agent, ChannelRole::Viewer}) {
+        for (ChannelRole role : { ChannelRole::Agent, ChannelRole::Viewer }) {
             auto channel = SecureChannelV1::create(role);
             const auto accepted = (*channel)->acceptPeerKey(message);
             QVERIFY(!accepted.ok());
@@ -328,8 +329,8 @@ private Q_SLOTS:
     {
         auto agent = SecureChannelV1::create(ChannelRole::Agent);
         const QByteArray fingerprint = SecureChannelV2::keyFingerprint(QByteArray(65, '\x04'));
-        const auto viewer = SecureChannel::createViewerFor((*agent)->pubkeyMessage(), QStringLiteral("sess_x"),
-                                                           fingerprint);
+        const auto viewer
+            = SecureChannel::createViewerFor((*agent)->pubkeyMessage(), QStringLiteral("sess_x"), fingerprint);
         QVERIFY(!viewer.ok());
         QCOMPARE(viewer.error().code, QStringLiteral("downgrade"));
     }

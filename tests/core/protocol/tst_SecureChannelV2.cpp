@@ -32,22 +32,21 @@ const QByteArray ViewerPoint = QByteArray::fromHex(
     "0443117006c9ef75f6e2af4c39646429b83665677b16d9d1aad69df19c8407f33c12c55a0d19ca8bd237618f31b0574602c2e5c5ed5e"
     "d35d7518b8eae953fcf47b");
 const QByteArray Fingerprint = "iGEU9k6p8-Ak0-phKS3DGQ";
-const QByteArray AgentToViewerKey =
-    QByteArray::fromHex("e7033c62ec1e98d245ab62f491b98f13589005a0ddf1e6bc5c451026060b0990");
-const QByteArray ViewerToAgentKey =
-    QByteArray::fromHex("df56ee12995d6ed5fb4eee5613ca102f2777997a19507461c4347dd40bce3f67");
+const QByteArray AgentToViewerKey
+    = QByteArray::fromHex("e7033c62ec1e98d245ab62f491b98f13589005a0ddf1e6bc5c451026060b0990");
+const QByteArray ViewerToAgentKey
+    = QByteArray::fromHex("df56ee12995d6ed5fb4eee5613ca102f2777997a19507461c4347dd40bce3f67");
 const QString SasDigits = QStringLiteral("735308");
 // Control {"type":"ready"}, agent to viewer, seq 1.
-const QByteArray ReadyRecord =
-    QByteArray::fromHex("02030000000000000001e8e11d4f3cba72c80725cfe8ced0dc3fa7e8549610d51817ca8f83b35629708d");
+const QByteArray ReadyRecord
+    = QByteArray::fromHex("02030000000000000001e8e11d4f3cba72c80725cfe8ced0dc3fa7e8549610d51817ca8f83b35629708d");
 } // namespace kat
 
 const QString SessionId = QStringLiteral("sess_7Hq2mZ0pLr4xYb9Kd1Nc3W");
 const QByteArray Click = "{\"type\":\"click\",\"x\":10,\"y\":20}";
 
 // Unwraps a Result the test knows to be a success.
-template <typename T>
-T take(Result<T> result)
+template<typename T> T take(Result<T> result)
 {
     Q_ASSERT(result.ok());
     return std::move(result).value();
@@ -118,8 +117,8 @@ WireMessage flipped(const WireMessage& record, qsizetype index, char mask = 0x01
 }
 
 // A record sealed by hand, as a peer (or an attacker holding a key) would build it.
-WireMessage craft(const QByteArray& key, const char* label, RecordKind kind, quint64 seq,
-                  const QByteArray& sessionId, const QByteArray& plaintext)
+WireMessage craft(const QByteArray& key, const char* label, RecordKind kind, quint64 seq, const QByteArray& sessionId,
+                  const QByteArray& plaintext)
 {
     const auto cipher = crypto::AeadCipher::create(key);
     const QByteArray header = RecordCodec::encodeHeader(kind, seq);
@@ -237,7 +236,8 @@ private Q_SLOTS:
     void createViewerForPicksVersion2()
     {
         auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey()));
-        const auto viewer = SecureChannel::createViewerFor(agent->pubkeyMessage(), SessionId, agent->localFingerprint());
+        const auto viewer
+            = SecureChannel::createViewerFor(agent->pubkeyMessage(), SessionId, agent->localFingerprint());
         QVERIFY(viewer.ok());
         QCOMPARE((*viewer)->version(), 2);
         QCOMPARE((*viewer)->role(), ChannelRole::Viewer);
@@ -399,7 +399,8 @@ private Q_SLOTS:
     {
         Pair pair = handshake();
         const auto input = pair.viewer->encryptInput(Click);
-        QCOMPARE(code(pair.agent->receive(WireMessage::binary(input->data.chopped(1)))), QStringLiteral("undecryptable"));
+        QCOMPARE(code(pair.agent->receive(WireMessage::binary(input->data.chopped(1)))),
+                 QStringLiteral("undecryptable"));
         QCOMPARE(code(pair.agent->receive(WireMessage::binary(input->data.first(20)))), QStringLiteral("short_record"));
         QCOMPARE(pair.agent->droppedUndecryptable(), quint64(2));
     }
@@ -413,8 +414,8 @@ private Q_SLOTS:
         QCOMPARE(code(viewer->receive(moved)), QStringLiteral("undecryptable"));
         QCOMPARE(viewer->droppedUndecryptable(), quint64(1));
         // The same record for the right session is accepted: only the AAD differed.
-        const auto genuine = craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 1,
-                                   kat::SessionId.toLatin1(), "{\"type\":\"ready\"}");
+        const auto genuine = craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 1, kat::SessionId.toLatin1(),
+                                   "{\"type\":\"ready\"}");
         QCOMPARE(code(viewer->receive(genuine)), QStringLiteral("ok"));
         QVERIFY(viewer->isReady());
     }
@@ -423,8 +424,8 @@ private Q_SLOTS:
     {
         auto viewer = katViewer();
         // Sealed with the right key but the other direction's nonce label.
-        const auto reflected = craft(kat::AgentToViewerKey, "v2a ", RecordKind::Control, 1,
-                                     kat::SessionId.toLatin1(), "{\"type\":\"ready\"}");
+        const auto reflected = craft(kat::AgentToViewerKey, "v2a ", RecordKind::Control, 1, kat::SessionId.toLatin1(),
+                                     "{\"type\":\"ready\"}");
         QCOMPARE(code(viewer->receive(reflected)), QStringLiteral("undecryptable"));
     }
 
@@ -484,7 +485,8 @@ private Q_SLOTS:
         QTest::newRow("66 bytes") << V1Envelope::pubkeyMessage(freshKey().publicPoint() + 'x', 2)
                                   << QStringLiteral("bad_key_length");
         QTest::newRow("off curve") << V1Envelope::pubkeyMessage(offCurve, 2) << QStringLiteral("invalid_peer_key");
-        QTest::newRow("coordinates over p") << V1Envelope::pubkeyMessage(xTooBig, 2) << QStringLiteral("invalid_peer_key");
+        QTest::newRow("coordinates over p")
+            << V1Envelope::pubkeyMessage(xTooBig, 2) << QStringLiteral("invalid_peer_key");
         QTest::newRow("all zero") << V1Envelope::pubkeyMessage(QByteArray(65, '\0'), 2)
                                   << QStringLiteral("invalid_peer_key");
         QTest::newRow("version 1 key") << V1Envelope::pubkeyMessage(freshKey().publicPoint(), 1)

@@ -24,8 +24,8 @@ QByteArray b64(const QByteArray& bytes)
 
 QByteArray encrypted(const QByteArray& iv, const QByteArray& ciphertext, const QByteArray& tag)
 {
-    return "{\"type\":\"encrypted\",\"payload\":{\"iv\":\"" + iv + "\",\"ciphertext\":\"" + ciphertext
-        + "\",\"tag\":\"" + tag + "\"}}";
+    return "{\"type\":\"encrypted\",\"payload\":{\"iv\":\"" + iv + "\",\"ciphertext\":\"" + ciphertext + "\",\"tag\":\""
+        + tag + "\"}}";
 }
 
 const QByteArray Iv = QByteArray(12, 'i').toBase64();
@@ -40,8 +40,7 @@ class tst_V1Envelope : public QObject {
 private Q_SLOTS:
     void pubkeyMessageShape()
     {
-        QCOMPARE(V1Envelope::pubkeyMessage(point(), 1),
-                 "{\"type\":\"pubkey\",\"key\":\"" + b64(point()) + "\"}");
+        QCOMPARE(V1Envelope::pubkeyMessage(point(), 1), "{\"type\":\"pubkey\",\"key\":\"" + b64(point()) + "\"}");
         QCOMPARE(V1Envelope::pubkeyMessage(point(), 2),
                  "{\"type\":\"pubkey\",\"key\":\"" + b64(point()) + "\",\"v\":2}");
     }
@@ -90,16 +89,17 @@ private Q_SLOTS:
                                        << QStringLiteral("bad_base64");
         QTest::newRow("key no padding") << ("{\"type\":\"pubkey\",\"key\":\"" + key.chopped(1) + "\"}")
                                         << QStringLiteral("bad_base64");
-        QTest::newRow("key with newline") << ("{\"type\":\"pubkey\",\"key\":\"" + key.left(40) + "\\n"
-                                              + key.mid(40) + "\"}")
-                                          << QStringLiteral("bad_base64");
+        QTest::newRow("key with newline")
+            << ("{\"type\":\"pubkey\",\"key\":\"" + key.left(40) + "\\n" + key.mid(40) + "\"}")
+            << QStringLiteral("bad_base64");
         QTest::newRow("key 64 bytes") << ("{\"type\":\"pubkey\",\"key\":\"" + b64(point().chopped(1)) + "\"}")
                                       << QStringLiteral("bad_key_length");
         QTest::newRow("key 66 bytes") << ("{\"type\":\"pubkey\",\"key\":\"" + b64(point() + 'x') + "\"}")
                                       << QStringLiteral("bad_key_length");
         QTest::newRow("compressed key") << ("{\"type\":\"pubkey\",\"key\":\"" + b64(point().left(33)) + "\"}")
                                         << QStringLiteral("bad_key_length");
-        QTest::newRow("empty key") << QByteArray("{\"type\":\"pubkey\",\"key\":\"\"}") << QStringLiteral("bad_key_length");
+        QTest::newRow("empty key") << QByteArray("{\"type\":\"pubkey\",\"key\":\"\"}")
+                                   << QStringLiteral("bad_key_length");
         QTest::newRow("v 3") << ("{\"type\":\"pubkey\",\"key\":\"" + key + "\",\"v\":3}")
                              << QStringLiteral("unsupported_version");
         QTest::newRow("v 0") << ("{\"type\":\"pubkey\",\"key\":\"" + key + "\",\"v\":0}")
@@ -126,7 +126,7 @@ private Q_SLOTS:
 
     void encryptedMessageShape()
     {
-        const V1Envelope::Encrypted payload{QByteArray(12, 'i'), QByteArray("ciphertext"), QByteArray(16, 't')};
+        const V1Envelope::Encrypted payload { QByteArray(12, 'i'), QByteArray("ciphertext"), QByteArray(16, 't') };
         QCOMPARE(V1Envelope::encryptedMessage(payload), encrypted(Iv, Ct, Tag));
         const auto parsed = V1Envelope::parseEncrypted(V1Envelope::encryptedMessage(payload));
         QVERIFY(parsed.ok());
@@ -155,8 +155,10 @@ private Q_SLOTS:
         QTest::newRow("iv bad base64") << encrypted("aWlpaWlpaWlpaW*p", Ct, Tag) << QStringLiteral("bad_base64");
         QTest::newRow("ciphertext bad base64") << encrypted(Iv, "Y2lw%GVy", Tag) << QStringLiteral("bad_base64");
         QTest::newRow("ciphertext empty") << encrypted(Iv, "", Tag) << QStringLiteral("bad_field");
-        QTest::newRow("tag 15 bytes") << encrypted(Iv, Ct, b64(QByteArray(15, 't'))) << QStringLiteral("bad_tag_length");
-        QTest::newRow("tag 17 bytes") << encrypted(Iv, Ct, b64(QByteArray(17, 't'))) << QStringLiteral("bad_tag_length");
+        QTest::newRow("tag 15 bytes") << encrypted(Iv, Ct, b64(QByteArray(15, 't')))
+                                      << QStringLiteral("bad_tag_length");
+        QTest::newRow("tag 17 bytes") << encrypted(Iv, Ct, b64(QByteArray(17, 't')))
+                                      << QStringLiteral("bad_tag_length");
         QTest::newRow("tag empty") << encrypted(Iv, Ct, "") << QStringLiteral("bad_tag_length");
         QTest::newRow("tag bad base64") << encrypted(Iv, Ct, Tag.chopped(2)) << QStringLiteral("bad_base64");
         QTest::newRow("iv number") << QByteArray("{\"type\":\"encrypted\",\"payload\":{\"iv\":12,\"ciphertext\":\"" + Ct

@@ -45,7 +45,7 @@ public:
     bool start(const QString& node, const QString& script)
     {
         m_process.setProgram(node);
-        m_process.setArguments({script});
+        m_process.setArguments({ script });
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
         m_process.start();
         return m_process.waitForStarted(CallTimeoutMs);
@@ -61,7 +61,8 @@ public:
                 break;
         }
         if (!m_process.canReadLine())
-            return {{QStringLiteral("ok"), false}, {QStringLiteral("error"), QStringLiteral("no answer from node")}};
+            return { { QStringLiteral("ok"), false },
+                     { QStringLiteral("error"), QStringLiteral("no answer from node") } };
         return QJsonDocument::fromJson(m_process.readLine()).object();
     }
 
@@ -102,9 +103,9 @@ QByteArray utf8(const QJsonValue& value)
 
 QJsonObject meta()
 {
-    return {{str("deviceWidth"), 1280}, {str("deviceHeight"), 720},   {str("offsetTop"), 0},
-            {str("pageScaleFactor"), 1}, {str("scrollOffsetX"), 0},   {str("scrollOffsetY"), 42.5},
-            {str("timestamp"), 1763800000.25}, {str("format"), str("jpeg")}};
+    return { { str("deviceWidth"), 1280 },        { str("deviceHeight"), 720 },  { str("offsetTop"), 0 },
+             { str("pageScaleFactor"), 1 },       { str("scrollOffsetX"), 0 },   { str("scrollOffsetY"), 42.5 },
+             { str("timestamp"), 1763800000.25 }, { str("format"), str("jpeg") } };
 }
 
 crypto::EcdhKeyPair keyFromScalar(const QByteArray& scalar)
@@ -121,8 +122,7 @@ QByteArray randomScalar()
     return *bytes;
 }
 
-template <typename T>
-T take(Result<T> result)
+template<typename T> T take(Result<T> result)
 {
     Q_ASSERT(result.ok());
     return std::move(result).value();
@@ -149,8 +149,9 @@ V2Keys v2Keys(const QByteArray& ourScalar, const QByteArray& peerPoint, ChannelR
     const QByteArray a = role == ChannelRole::Agent ? ours.publicPoint() : peerPoint;
     const QByteArray v = role == ChannelRole::Agent ? peerPoint : ours.publicPoint();
     const QByteArray info = "handoff/2" + a + v;
-    return {take(crypto::Hkdf::sha256(z, salt, info + "v2a", 32)), take(crypto::Hkdf::sha256(z, salt, info + "a2v", 32)),
-            take(Sas::fromBytes(take(crypto::Hkdf::sha256(z, salt, info + "sas", 4))))};
+    return { take(crypto::Hkdf::sha256(z, salt, info + "v2a", 32)),
+             take(crypto::Hkdf::sha256(z, salt, info + "a2v", 32)),
+             take(Sas::fromBytes(take(crypto::Hkdf::sha256(z, salt, info + "sas", 4)))) };
 }
 
 QByteArray pointOf(const QJsonValue& pubkeyMessage)
@@ -185,7 +186,8 @@ private Q_SLOTS:
     {
         NodePeer node;
         QVERIFY(startPeer(node));
-        const QJsonObject init = node.call({{str("cmd"), str("init")}, {str("version"), 1}, {str("role"), str("agent")}});
+        const QJsonObject init
+            = node.call({ { str("cmd"), str("init") }, { str("version"), 1 }, { str("role"), str("agent") } });
         QVERIFY(init[str("ok")].toBool());
         QVERIFY(!utf8(init[str("pubkey")]).contains("\"v\""));
 
@@ -198,17 +200,17 @@ private Q_SLOTS:
         QVERIFY(accepted.ok());
         QVERIFY(viewer->acceptPeerKey(utf8(init[str("pubkey")])).ok());
 
-        const QJsonObject peer = node.call({{str("cmd"), str("peer")},
-                                            {str("pubkey"), QString::fromUtf8(accepted->replies.first().data)}});
+        const QJsonObject peer = node.call(
+            { { str("cmd"), str("peer") }, { str("pubkey"), QString::fromUtf8(accepted->replies.first().data) } });
         QVERIFY(peer[str("ok")].toBool());
         QVERIFY(QByteArray::fromHex(peer[str("key")].toString().toLatin1())
                 == v1Key(scalar, pointOf(init[str("pubkey")])));
 
-        for (const QByteArray& event : {Click, Paste}) {
+        for (const QByteArray& event : { Click, Paste }) {
             const auto message = known->encryptInput(event);
             QVERIFY(message.ok());
-            const QJsonObject opened =
-                node.call({{str("cmd"), str("decrypt")}, {str("text"), QString::fromUtf8(message->data)}});
+            const QJsonObject opened
+                = node.call({ { str("cmd"), str("decrypt") }, { str("text"), QString::fromUtf8(message->data) } });
             QVERIFY2(opened[str("ok")].toBool(), qPrintable(opened[str("error")].toString()));
             QCOMPARE(unb64(opened[str("plaintext")]), event);
         }
@@ -218,8 +220,10 @@ private Q_SLOTS:
         v1Meta.remove(str("timestamp"));
         v1Meta.remove(str("format"));
         const QByteArray jpeg = QByteArray::fromHex("ffd8ffe000104a4649460001") + QByteArray(2000, 'j');
-        const QJsonObject frame = node.call(
-            {{str("cmd"), str("encrypt")}, {str("kind"), str("frame")}, {str("plaintext"), b64(jpeg)}, {str("meta"), v1Meta}});
+        const QJsonObject frame = node.call({ { str("cmd"), str("encrypt") },
+                                              { str("kind"), str("frame") },
+                                              { str("plaintext"), b64(jpeg) },
+                                              { str("meta"), v1Meta } });
         QVERIFY(frame[str("ok")].toBool());
         QCOMPARE(known->receive(WireMessage::text(utf8(frame[str("text")])))->kind, Incoming::Kind::Nothing);
         const auto shown = known->receive(WireMessage::binary(unb64(frame[str("binary")])));
@@ -236,18 +240,19 @@ private Q_SLOTS:
         QVERIFY(startPeer(node));
         const QByteArray scalar = randomScalar();
         auto agent = take(SecureChannelV1::create(ChannelRole::Agent, keyFromScalar(scalar)));
-        const QJsonObject init = node.call({{str("cmd"), str("init")}, {str("version"), 1}, {str("role"), str("viewer")}});
+        const QJsonObject init
+            = node.call({ { str("cmd"), str("init") }, { str("version"), 1 }, { str("role"), str("viewer") } });
         QVERIFY(init[str("ok")].toBool());
-        const QJsonObject peer =
-            node.call({{str("cmd"), str("peer")}, {str("pubkey"), QString::fromUtf8(agent->pubkeyMessage())}});
+        const QJsonObject peer
+            = node.call({ { str("cmd"), str("peer") }, { str("pubkey"), QString::fromUtf8(agent->pubkeyMessage()) } });
         QVERIFY(peer[str("ok")].toBool());
         QVERIFY(agent->acceptPeerKey(utf8(init[str("pubkey")])).ok());
         QVERIFY(QByteArray::fromHex(peer[str("key")].toString().toLatin1())
                 == v1Key(scalar, pointOf(init[str("pubkey")])));
 
-        for (const QByteArray& event : {Click, Paste}) {
-            const QJsonObject sealed =
-                node.call({{str("cmd"), str("encrypt")}, {str("kind"), str("input")}, {str("plaintext"), b64(event)}});
+        for (const QByteArray& event : { Click, Paste }) {
+            const QJsonObject sealed = node.call(
+                { { str("cmd"), str("encrypt") }, { str("kind"), str("input") }, { str("plaintext"), b64(event) } });
             QVERIFY(sealed[str("ok")].toBool());
             const auto incoming = agent->receive(WireMessage::text(utf8(sealed[str("text")])));
             QVERIFY2(incoming.ok(), qPrintable(incoming.ok() ? QString() : incoming.error().code));
@@ -263,13 +268,17 @@ private Q_SLOTS:
         QVERIFY(startPeer(node));
         const QByteArray scalar = randomScalar();
         auto agent = take(SecureChannelV2::createAgent(m_sessionId, keyFromScalar(scalar)));
-        const QString k = QString::fromLatin1(SecureChannelV2::keyFingerprintB64Url(keyFromScalar(scalar).publicPoint()));
+        const QString k
+            = QString::fromLatin1(SecureChannelV2::keyFingerprintB64Url(keyFromScalar(scalar).publicPoint()));
 
-        const QJsonObject init = node.call({{str("cmd"), str("init")}, {str("version"), 2}, {str("role"), str("viewer")},
-                                            {str("sessionId"), m_sessionId}, {str("expectFingerprint"), k}});
+        const QJsonObject init = node.call({ { str("cmd"), str("init") },
+                                             { str("version"), 2 },
+                                             { str("role"), str("viewer") },
+                                             { str("sessionId"), m_sessionId },
+                                             { str("expectFingerprint"), k } });
         QVERIFY(init[str("ok")].toBool());
-        const QJsonObject peer =
-            node.call({{str("cmd"), str("peer")}, {str("pubkey"), QString::fromUtf8(agent->pubkeyMessage())}});
+        const QJsonObject peer
+            = node.call({ { str("cmd"), str("peer") }, { str("pubkey"), QString::fromUtf8(agent->pubkeyMessage()) } });
         QVERIFY2(peer[str("ok")].toBool(), qPrintable(peer[str("error")].toString()));
 
         const auto accepted = agent->acceptPeerKey(utf8(init[str("pubkey")]));
@@ -281,8 +290,8 @@ private Q_SLOTS:
         QCOMPARE(agent->sas(), expected.sas);
 
         // Key confirmation: our "ready" record opens in WebCrypto.
-        const QJsonObject ready = node.call(
-            {{str("cmd"), str("decrypt")}, {str("binary"), b64(accepted->replies.first().data)}});
+        const QJsonObject ready
+            = node.call({ { str("cmd"), str("decrypt") }, { str("binary"), b64(accepted->replies.first().data) } });
         QVERIFY2(ready[str("ok")].toBool(), qPrintable(ready[str("error")].toString()));
         QCOMPARE(ready[str("kind")].toString(), str("control"));
         QCOMPARE(unb64(ready[str("plaintext")]), QByteArray("{\"type\":\"ready\"}"));
@@ -295,15 +304,16 @@ private Q_SLOTS:
         const QByteArray jpeg = QByteArray::fromHex("ffd8ffe0") + QByteArray(5000, 'J');
         const auto frame = agent->encryptFrame(frameMeta, jpeg);
         QVERIFY(frame.ok());
-        const QJsonObject opened = node.call({{str("cmd"), str("decrypt")}, {str("binary"), b64(frame->first().data)}});
+        const QJsonObject opened
+            = node.call({ { str("cmd"), str("decrypt") }, { str("binary"), b64(frame->first().data) } });
         QVERIFY2(opened[str("ok")].toBool(), qPrintable(opened[str("error")].toString()));
         QCOMPARE(opened[str("kind")].toString(), str("frame"));
         QCOMPARE(unb64(opened[str("image")]), jpeg);
         QCOMPARE(opened[str("meta")].toObject(), meta());
 
-        for (const QByteArray& event : {Click, Paste}) {
-            const QJsonObject sealed =
-                node.call({{str("cmd"), str("encrypt")}, {str("kind"), str("input")}, {str("plaintext"), b64(event)}});
+        for (const QByteArray& event : { Click, Paste }) {
+            const QJsonObject sealed = node.call(
+                { { str("cmd"), str("encrypt") }, { str("kind"), str("input") }, { str("plaintext"), b64(event) } });
             QVERIFY(sealed[str("ok")].toBool());
             const auto incoming = agent->receive(WireMessage::binary(unb64(sealed[str("binary")])));
             QVERIFY2(incoming.ok(), qPrintable(incoming.ok() ? QString() : incoming.error().code));
@@ -311,8 +321,10 @@ private Q_SLOTS:
             QCOMPARE(incoming->plaintext, event);
         }
         // A WebCrypto record that repeats seq 1 is a replay to us as well.
-        const QJsonObject replay = node.call(
-            {{str("cmd"), str("encrypt")}, {str("kind"), str("input")}, {str("plaintext"), b64(Click)}, {str("seq"), 1}});
+        const QJsonObject replay = node.call({ { str("cmd"), str("encrypt") },
+                                               { str("kind"), str("input") },
+                                               { str("plaintext"), b64(Click) },
+                                               { str("seq"), 1 } });
         QCOMPARE(agent->receive(WireMessage::binary(unb64(replay[str("binary")]))).error().code, str("replay"));
         QCOMPARE(agent->droppedReplay(), quint64(1));
     }
@@ -322,8 +334,10 @@ private Q_SLOTS:
     {
         NodePeer node;
         QVERIFY(startPeer(node));
-        const QJsonObject init = node.call({{str("cmd"), str("init")}, {str("version"), 2}, {str("role"), str("agent")},
-                                            {str("sessionId"), m_sessionId}});
+        const QJsonObject init = node.call({ { str("cmd"), str("init") },
+                                             { str("version"), 2 },
+                                             { str("role"), str("agent") },
+                                             { str("sessionId"), m_sessionId } });
         QVERIFY(init[str("ok")].toBool());
         const QByteArray agentPoint = pointOf(init[str("pubkey")]);
         // Both sides compute the link's k the same way.
@@ -340,8 +354,8 @@ private Q_SLOTS:
         QVERIFY(accepted.ok());
         QVERIFY(!viewer->needsSasConfirmation());
 
-        const QJsonObject peer = node.call({{str("cmd"), str("peer")},
-                                            {str("pubkey"), QString::fromUtf8(accepted->replies.first().data)}});
+        const QJsonObject peer = node.call(
+            { { str("cmd"), str("peer") }, { str("pubkey"), QString::fromUtf8(accepted->replies.first().data) } });
         QVERIFY2(peer[str("ok")].toBool(), qPrintable(peer[str("error")].toString()));
         const V2Keys expected = v2Keys(scalar, agentPoint, ChannelRole::Viewer, m_sessionId);
         QVERIFY(QByteArray::fromHex(peer[str("v2a")].toString().toLatin1()) == expected.v2a);
@@ -350,8 +364,9 @@ private Q_SLOTS:
         QCOMPARE(viewer->sas(), expected.sas);
 
         QCOMPARE(viewer->encryptInput(Click).error().code, str("not_ready"));
-        const QJsonObject ready = node.call({{str("cmd"), str("encrypt")}, {str("kind"), str("control")},
-                                             {str("plaintext"), b64("{\"type\":\"ready\"}")}});
+        const QJsonObject ready = node.call({ { str("cmd"), str("encrypt") },
+                                              { str("kind"), str("control") },
+                                              { str("plaintext"), b64("{\"type\":\"ready\"}") } });
         QVERIFY(ready[str("ok")].toBool());
         const QByteArray readyRecord = unb64(ready[str("binary")]);
         QCOMPARE(RecordCodec::decodeHeader(readyRecord)->seq, quint64(1));
@@ -361,8 +376,10 @@ private Q_SLOTS:
         const QByteArray image = QByteArray::fromHex("89504e470d0a1a0a") + QByteArray(7000, 'P');
         QJsonObject pngMeta = meta();
         pngMeta[str("format")] = str("png");
-        const QJsonObject frame = node.call({{str("cmd"), str("encrypt")}, {str("kind"), str("frame")},
-                                             {str("plaintext"), b64(image)}, {str("meta"), pngMeta}});
+        const QJsonObject frame = node.call({ { str("cmd"), str("encrypt") },
+                                              { str("kind"), str("frame") },
+                                              { str("plaintext"), b64(image) },
+                                              { str("meta"), pngMeta } });
         QVERIFY(frame[str("ok")].toBool());
         const auto shown = viewer->receive(WireMessage::binary(unb64(frame[str("binary")])));
         QVERIFY2(shown.ok(), qPrintable(shown.ok() ? QString() : shown.error().code));
@@ -371,21 +388,25 @@ private Q_SLOTS:
         QCOMPARE(shown->frame.format, FrameMetadata::Format::Png);
         QCOMPARE(shown->frame.timestamp, 1763800000.25);
 
-        for (const QByteArray& event : {Click, Paste}) {
+        for (const QByteArray& event : { Click, Paste }) {
             const auto record = viewer->encryptInput(event);
             QVERIFY(record.ok());
-            const QJsonObject opened = node.call({{str("cmd"), str("decrypt")}, {str("binary"), b64(record->data)}});
+            const QJsonObject opened
+                = node.call({ { str("cmd"), str("decrypt") }, { str("binary"), b64(record->data) } });
             QVERIFY2(opened[str("ok")].toBool(), qPrintable(opened[str("error")].toString()));
             QCOMPARE(opened[str("kind")].toString(), str("input"));
             QCOMPARE(unb64(opened[str("plaintext")]), event);
         }
         const auto control = viewer->encryptControl("{\"type\":\"bye\"}");
-        const QJsonObject openedControl = node.call({{str("cmd"), str("decrypt")}, {str("binary"), b64(control->data)}});
+        const QJsonObject openedControl
+            = node.call({ { str("cmd"), str("decrypt") }, { str("binary"), b64(control->data) } });
         QCOMPARE(openedControl[str("kind")].toString(), str("control"));
 
         // An older record from WebCrypto is dropped here too.
-        const QJsonObject old = node.call({{str("cmd"), str("encrypt")}, {str("kind"), str("control")},
-                                           {str("plaintext"), b64("{\"type\":\"ready\"}")}, {str("seq"), 1}});
+        const QJsonObject old = node.call({ { str("cmd"), str("encrypt") },
+                                            { str("kind"), str("control") },
+                                            { str("plaintext"), b64("{\"type\":\"ready\"}") },
+                                            { str("seq"), 1 } });
         QCOMPARE(viewer->receive(WireMessage::binary(unb64(old[str("binary")]))).error().code, str("replay"));
     }
 
@@ -396,10 +417,14 @@ private Q_SLOTS:
         NodePeer impostor;
         QVERIFY(startPeer(genuine));
         QVERIFY(startPeer(impostor));
-        const QJsonObject real = genuine.call({{str("cmd"), str("init")}, {str("version"), 2}, {str("role"), str("agent")},
-                                               {str("sessionId"), m_sessionId}});
-        const QJsonObject fake = impostor.call({{str("cmd"), str("init")}, {str("version"), 2}, {str("role"), str("agent")},
-                                                {str("sessionId"), m_sessionId}});
+        const QJsonObject real = genuine.call({ { str("cmd"), str("init") },
+                                                { str("version"), 2 },
+                                                { str("role"), str("agent") },
+                                                { str("sessionId"), m_sessionId } });
+        const QJsonObject fake = impostor.call({ { str("cmd"), str("init") },
+                                                 { str("version"), 2 },
+                                                 { str("role"), str("agent") },
+                                                 { str("sessionId"), m_sessionId } });
         const auto k = SecureChannelV2::parseFingerprint(real[str("fingerprint")].toString().toLatin1());
         QVERIFY(k.ok());
         auto viewer = take(SecureChannel::createViewerFor(utf8(fake[str("pubkey")]), m_sessionId, *k));
