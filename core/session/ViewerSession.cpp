@@ -93,7 +93,7 @@ void ViewerSession::start()
 {
     if (m_state != State::Idle)
         return;
-    qCInfo(lcSession) << "Opening session" << m_target.sessionId << (keyPinned() ? "(key pinned)" : "(no key in link)");
+    qCDebug(lcSession) << "Opening session" << m_target.sessionId << (keyPinned() ? "(key pinned)" : "(no key in link)");
     setState(State::Connecting);
     openSocket();
 }
@@ -124,7 +124,7 @@ void ViewerSession::openSocket()
 
 void ViewerSession::onConnected()
 {
-    qCInfo(lcSession) << "Connected to the relay";
+    qCDebug(lcSession) << "Connected to the relay";
     m_giveUp = QDeadlineTimer(QDeadlineTimer::Forever);
     setState(State::Handshaking);
     // After a reconnect, our key tells the agent it is the same viewer; the relay
@@ -138,7 +138,7 @@ void ViewerSession::onDisconnected()
     if (m_state == State::Ended)
         return;
     const quint16 code = m_socket ? quint16(m_socket->closeCode()) : 0;
-    qCInfo(lcSession) << "The relay connection closed, code" << code;
+    qCDebug(lcSession) << "The relay connection closed, code" << code;
     switch (code) {
     case CloseBadToken:
         end(EndReason::Rejected, QStringLiteral("The relay did not accept this link. It may be mistyped or "
@@ -175,7 +175,7 @@ void ViewerSession::scheduleReconnect()
         return;
     }
     const auto delay = m_backoff.next();
-    qCInfo(lcSession) << "Reconnecting in" << delay.count() << "ms, attempt" << m_backoff.attempts();
+    qCDebug(lcSession) << "Reconnecting in" << delay.count() << "ms, attempt" << m_backoff.attempts();
     setState(State::Reconnecting);
     m_reconnectTimer.start(delay);
 }
@@ -252,7 +252,7 @@ void ViewerSession::handlePubkey(const QByteArray& json)
         }
         m_channel = std::move(*created);
         m_version = m_channel->version();
-        qCInfo(lcSession) << "Protocol version" << m_version;
+        qCDebug(lcSession) << "Protocol version" << m_version;
         Q_EMIT protocolVersionKnown(m_version);
     }
 
@@ -263,7 +263,7 @@ void ViewerSession::handlePubkey(const QByteArray& json)
         end(isKeySubstitution(error.code) ? EndReason::KeyMismatch : EndReason::ProtocolError, error.message);
         return;
     }
-    qCInfo(lcSession) << (accepted->resumed ? "Resumed with the same keys" : "Keys derived");
+    qCDebug(lcSession) << (accepted->resumed ? "Resumed with the same keys" : "Keys derived");
     for (const WireMessage& reply : accepted->replies)
         send(reply);
     m_peerKeyOnThisSocket = true;
@@ -373,7 +373,7 @@ void ViewerSession::confirmSas()
 {
     if (!m_channel || m_state == State::Ended || m_channel->sas().isEmpty())
         return;
-    qCInfo(lcSession) << "The person confirmed the SAS";
+    qCDebug(lcSession) << "The person confirmed the SAS";
     m_channel->confirmSas();
     m_sasConfirmed = true;
     refreshState();
@@ -410,7 +410,7 @@ void ViewerSession::setAgentConnected(bool connected)
     if (m_agentConnected == connected)
         return;
     m_agentConnected = connected;
-    qCInfo(lcSession) << (connected ? "The agent is connected" : "The agent disconnected");
+    qCDebug(lcSession) << (connected ? "The agent is connected" : "The agent disconnected");
     Q_EMIT agentPresenceChanged(connected);
     refreshState();
 }
@@ -439,7 +439,7 @@ void ViewerSession::setState(State state)
         return;
     if (state == State::Reconnecting)
         m_viewportSent.reset(); // the agent may have restarted its screencast; say it again
-    qCInfo(lcSession) << "State" << describe(m_state) << "->" << describe(state);
+    qCDebug(lcSession) << "State" << describe(m_state) << "->" << describe(state);
     m_state = state;
     Q_EMIT stateChanged(state);
 }
@@ -448,7 +448,7 @@ void ViewerSession::end(EndReason reason, const QString& message)
 {
     if (m_state == State::Ended)
         return;
-    qCInfo(lcSession) << "Session ended:" << describe(reason);
+    qCDebug(lcSession) << "Session ended:" << describe(reason);
     m_endReason = reason;
     m_reconnectTimer.stop();
     m_agentGoneTimer.stop();
