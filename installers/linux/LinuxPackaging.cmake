@@ -170,9 +170,9 @@ endif()
 if(TARGET handoff-server)
     install(TARGETS handoff-server RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT server)
 
-    # Debian 12 keeps units in /lib/systemd/system (lintian wants them there).
-    configure_file(${resources_dir}/handoff-server.service.in ${out_dir}/handoff-server.service @ONLY)
-    install(FILES ${out_dir}/handoff-server.service DESTINATION /lib/systemd/system COMPONENT server)
+    # Debian 12 keeps units in /lib/systemd/system (lintian wants them there). The
+    # unit names /usr/bin/handoff-server: the packages' prefix.
+    install(FILES ${resources_dir}/handoff-server.service DESTINATION /lib/systemd/system COMPONENT server)
     install(FILES ${resources_dir}/handoff-server.sysusers DESTINATION lib/sysusers.d
             RENAME handoff-server.conf COMPONENT server)
     install(FILES ${resources_dir}/server.conf DESTINATION /etc/handoff COMPONENT server)

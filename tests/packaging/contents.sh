@@ -42,12 +42,17 @@ program="/usr/bin/$package"
 need_file "$program"
 if [ -f "$root$program" ]; then
     file -b "$root$program" | grep -q ', stripped' || problem "$program is not stripped: $(file -b "$root$program")"
-    while read -r soname; do
-        owner="$(dpkg -S "*/$soname" 2>/dev/null | head -n 1 | cut -d: -f1)"
-        [ -n "$owner" ] || { problem "no installed package holds $soname"; continue; }
+    missing="$(ldd "$root$program" | grep 'not found' || true)"
+    [ -z "$missing" ] || problem "$program needs libraries this system lacks: $missing"
+    # Each library it links directly, where the dynamic linker finds it, and the
+    # package that holds it.
+    while read -r soname path; do
+        owner="$( (dpkg -S "$path" || dpkg -S "$(realpath "$path")") 2>/dev/null | head -n 1 | cut -d: -f1 || true)"
+        [ -n "$owner" ] || { problem "no installed package holds $soname ($path)"; continue; }
         printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//;s/ .*//;s/|.*//' | grep -qx "$owner" \
             || problem "$program links $soname (package $owner) but Depends does not name $owner"
-    done < <(readelf -d "$root$program" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
+    done < <(ldd "$root$program" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }' \
+             | grep -F -f <(readelf -d "$root$program" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'))
 fi
 
 # Documentation every Debian package carries.

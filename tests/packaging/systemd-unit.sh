@@ -13,7 +13,7 @@ unit="$root/lib/systemd/system/handoff-server.service"
 [ -f "$unit" ] || fail "no unit in the package"
 [ -x "$root/usr/bin/handoff-server" ] || fail "no /usr/bin/handoff-server in the package"
 
-grep -qx 'ExecStart=/usr/bin/handoff-server' "$unit" || fail "ExecStart is not /usr/bin/handoff-server"
+grep -q '^ExecStart=/usr/bin/handoff-server ' "$unit" || fail "ExecStart does not run /usr/bin/handoff-server"
 relocated="$work/handoff-server.service"
 sed "s|^ExecStart=/usr/bin/handoff-server|ExecStart=$root/usr/bin/handoff-server|" "$unit" >"$relocated"
 
@@ -32,6 +32,11 @@ systemd-analyze security --offline=yes --threshold=20 "$relocated" >/dev/null 2>
 
 # Runs as its own user, made by sysusers.d, with a state directory.
 grep -qx 'User=handoff' "$unit" || fail "the unit does not run as user handoff"
-grep -q '^u handoff ' "$root/usr/lib/sysusers.d/handoff-server.conf" || fail "sysusers.d does not make user handoff"
+# systemd-sysusers, as the postinst calls it, makes that user (here in a scratch root).
+mkdir -p "$work/sysroot/etc"
+systemd-sysusers --root="$work/sysroot" "$root/usr/lib/sysusers.d/handoff-server.conf" >/dev/null 2>&1 \
+    || fail "systemd-sysusers rejects the package's sysusers.d file"
+grep -q '^handoff:x:[0-9]*:[0-9]*:[^:]*:/var/lib/handoff:/usr/sbin/nologin$' "$work/sysroot/etc/passwd" \
+    || fail "systemd-sysusers did not make a system user handoff: $(cat "$work/sysroot/etc/passwd")"
 grep -qx 'StateDirectory=handoff' "$unit" || fail "no StateDirectory=handoff"
 note "systemd unit: verified"
