@@ -1,4 +1,87 @@
-int main()
+// handoff: the desktop app. This file only wires: it reads the command line,
+// makes sure one instance runs per user, and hands everything else to AppController.
+
+#include "app/AppController.h"
+#include "app/Application.h"
+#include "app/InstanceMessage.h"
+#include "app/SingleInstance.h"
+#include "core/crypto/SelfTest.h"
+#include "ui/Resources.h"
+
+#include <QCommandLineParser>
+#include <QLoggingCategory>
+#include <QSettings>
+
+#include <cstdio>
+#include <memory>
+
+using namespace handoff;
+
+int main(int argc, char** argv)
 {
-    return 0;
+    // Debug logs only on request (QT_LOGGING_RULES); warnings always.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("handoff.*.debug=false"));
+    app::Application application(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Handoff"));
+    QApplication::setOrganizationName(QStringLiteral("Handoff"));
+    QApplication::setApplicationVersion(QStringLiteral(HANDOFF_VERSION));
+    // The desktop entry's name (cmake/Packaging.cmake, HANDOFF_APP_ID): lets Wayland and
+    // the desktop match windows and notifications to the installed app.
+    QGuiApplication::setDesktopFileName(QStringLiteral("invalid.handoff.Handoff"));
+    QApplication::setWindowIcon(ui::Resources::appIcon());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Help an AI agent past a sign-in step, end-to-end encrypted."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption instanceDir(QStringLiteral("instance-dir"),
+                                         QStringLiteral("Folder for the single-instance lock and socket "
+                                                        "(default: the per-user runtime folder; env HANDOFF_INSTANCE_DIR)."),
+                                         QStringLiteral("dir"), qEnvironmentVariable("HANDOFF_INSTANCE_DIR"));
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("Settings file to use instead of the per-user one (env HANDOFF_CONFIG)."),
+                                    QStringLiteral("file"), qEnvironmentVariable("HANDOFF_CONFIG"));
+    parser.addOption(instanceDir);
+    parser.addOption(config);
+    parser.addPositionalArgument(QStringLiteral("link"),
+                                 QStringLiteral("Session links to open (https://.../s/... or handoff://...)."),
+                                 QStringLiteral("[link...]"));
+    parser.process(application);
+    const QStringList links = parser.positionalArguments();
+
+    if (auto selfTest = crypto::SelfTest::run(); !selfTest) {
+        std::fprintf(stderr, "handoff: the cryptography self-test failed: %s\n",
+                     qPrintable(selfTest.error().message));
+        return 1;
+    }
+
+    app::SingleInstance instance(parser.value(instanceDir));
+    auto role = instance.claim();
+    if (!role) {
+        std::fprintf(stderr, "handoff: %s\n", qPrintable(role.error().message));
+        return 1;
+    }
+    if (*role == app::SingleInstance::Role::Secondary) {
+        // Hand everything to the running Handoff, which raises its window.
+        QList<app::InstanceMessage> messages;
+        for (const QString& link : links)
+            messages.append({app::InstanceMessage::Type::OpenLink, link});
+        if (messages.isEmpty())
+            messages.append({app::InstanceMessage::Type::Activate, {}});
+        for (const auto& message : messages) {
+            if (auto sent = instance.sendToPrimary(message); !sent) {
+                std::fprintf(stderr, "handoff: %s\n", qPrintable(sent.error().message));
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    std::unique_ptr<QSettings> settings = parser.value(config).isEmpty()
+        ? std::make_unique<QSettings>()
+        : std::make_unique<QSettings>(parser.value(config), QSettings::IniFormat);
+    app::AppController controller(&application, &instance, settings.get());
+    controller.start(links);
+    return application.exec();
 }

@@ -193,7 +193,7 @@ private:
     QElapsedTimer m_clock;
     QTimer m_reconnectTimer;
     QTimer m_agentGoneTimer;
-    QDeadlineTimer m_giveUp;
+    QDeadlineTimer m_giveUp{QDeadlineTimer::Forever}; // armed when the relay becomes unreachable
     quint64 m_framesReceived = 0;
     quint64 m_droppedBeforeChannel = 0;
 };

@@ -1,0 +1,109 @@
+#include "app/LinkRouter.h"
+
+#include "app/SessionManager.h"
+#include "app/TrustedServers.h"
+#include "core/protocol/SessionLinkParser.h"
+#include "ui/SessionWindow.h"
+
+#include <QLoggingCategory>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QPointer>
+
+Q_LOGGING_CATEGORY(lcLinks, "handoff.links")
+
+namespace handoff::app {
+
+using session::ViewerSession;
+
+LinkRouter::LinkRouter(TrustedServers* trustedServers, SessionManager* sessions, QObject* parent)
+    : QObject(parent), m_trusted(trustedServers), m_sessions(sessions), m_askTrust(&LinkRouter::askWithDialog)
+{
+}
+
+Result<void> LinkRouter::open(const QString& text, Source source)
+{
+    auto link = protocol::SessionLinkParser::parse(text);
+    if (!link) {
+        qCWarning(lcLinks) << "Refused a link from" << source << ":" << link.error().code;
+        Q_EMIT linkFailed(link.error().message);
+        return link.error();
+    }
+    Q_EMIT linkAccepted(source);
+    openLink(*link);
+    return {};
+}
+
+Result<void> LinkRouter::open(const QUrl& url, Source source)
+{
+    auto link = protocol::SessionLinkParser::parse(url);
+    if (!link) {
+        qCWarning(lcLinks) << "Refused a link from" << source << ":" << link.error().code;
+        Q_EMIT linkFailed(link.error().message);
+        return link.error();
+    }
+    Q_EMIT linkAccepted(source);
+    openLink(*link);
+    return {};
+}
+
+void LinkRouter::openLink(const protocol::SessionLink& link)
+{
+    qCInfo(lcLinks) << "Opening" << link.describe(); // server and session only, never the token
+    if (ui::SessionWindow* window = m_sessions->find(link.sessionId())) {
+        SessionManager::raise(window);
+        return;
+    }
+    auto* session = new ViewerSession(link, m_options);
+    if (m_trusted->isTrusted(link.serverBase())) {
+        m_sessions->show(session);
+        return;
+    }
+    askThenShow(session, link.serverBase());
+}
+
+void LinkRouter::askThenShow(ViewerSession* session, const QUrl& server)
+{
+    session->setParent(this);
+    QPointer<ViewerSession> guard(session);
+    // The question waits for the service name; a session that ends first says why.
+    connect(session, &ViewerSession::ended, this, [this, session](ViewerSession::EndReason, const QString& message) {
+        Q_EMIT linkFailed(message);
+        session->deleteLater();
+    });
+    connect(session, &ViewerSession::sessionInfoReceived, this, [this, guard, server](const session::SessionInfo& info) {
+        if (!guard)
+            return;
+        guard->disconnect(this);
+        const QString origin = TrustedServers::originOf(server);
+        if (!m_askTrust(origin, info.service)) {
+            qCInfo(lcLinks) << "The person did not trust" << origin;
+            guard->close();
+            guard->deleteLater();
+            return;
+        }
+        if (!guard)
+            return;
+        m_trusted->trust(server);
+        m_sessions->show(guard);
+    });
+    session->start();
+}
+
+bool LinkRouter::askWithDialog(const QString& origin, const QString& service)
+{
+    QMessageBox box(QMessageBox::Question, QObject::tr("Trust this server?"),
+                    QObject::tr("A session link from a server you have not used before wants to show you a "
+                                "sign-in step."),
+                    QMessageBox::NoButton);
+    box.setInformativeText(QObject::tr("Server: %1\nService: %2\n\nOpen it only if you expected an agent to ask "
+                                       "for your help with this service. Handoff will remember your answer.")
+                               .arg(origin, service.isEmpty() ? QObject::tr("(not given)") : service));
+    auto* trust = box.addButton(QObject::tr("Trust and open"), QMessageBox::AcceptRole);
+    auto* refuse = box.addButton(QObject::tr("Don't open"), QMessageBox::RejectRole);
+    box.setDefaultButton(refuse); // Enter must not trust a server by accident
+    box.exec();
+    return box.clickedButton() == trust;
+}
+
+} // namespace handoff::app
