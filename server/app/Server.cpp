@@ -125,6 +125,13 @@ Result<void> Server::start()
     m_opsApi = std::make_unique<OpsApi>(*m_database, *m_store, *m_sessions, *m_metrics, urls.base(),
                                         [this] { return qint64(m_http->openConnections()); });
     m_opsApi->registerRoutes(*m_router);
+    // Stream paths are only for WebSockets; a plain request there is told so.
+    m_router->add("GET", "/stream/{}", [](const HttpRequest&, const QStringList&) {
+        HttpResponse response = HttpResponse::error(426, QStringLiteral("upgrade_required"),
+                                                    QStringLiteral("this endpoint speaks WebSocket only"));
+        response.setHeader("Upgrade", "websocket");
+        return response;
+    });
 
     m_http->setHandler([this](const HttpRequest& request) {
         HttpResponse response = m_router->route(request);

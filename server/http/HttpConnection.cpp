@@ -7,6 +7,10 @@
 
 namespace handoff::server {
 
+namespace {
+constexpr int lingerMs = 2000;
+}
+
 HttpConnection::HttpConnection(QTcpSocket* socket, const Settings& settings, QObject* parent)
     : QObject(parent)
     , m_socket(socket)
@@ -37,6 +41,13 @@ HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::process()
 {
+    if (m_socket && m_state == State::Closing) {
+        // Lingering close: whatever the client still sends (the rest of an oversized
+        // body) is read and dropped, so that its kernel does not reset the
+        // connection before it has read our answer.
+        m_socket->skip(m_socket->bytesAvailable());
+        return;
+    }
     while (m_socket && m_state != State::Closing && processOne()) {
     }
 }
@@ -68,10 +79,11 @@ bool HttpConnection::processOne()
         m_request.peer = m_socket->peerAddress();
         if (m_request.webSocketUpgrade && m_settings.acceptsUpgrade && m_settings.acceptsUpgrade(m_request.path)) {
             QString problem;
-            if (!upgradeHeadersValid(&problem)) {
+            int status = 400;
+            if (!upgradeHeadersValid(&problem, &status)) {
                 m_socket->skip(result.headSize);
-                HttpResponse response = HttpResponse::error(m_request.method == "GET" ? 426 : 400,
-                                                            QStringLiteral("invalid_request"), problem);
+                HttpResponse response = HttpResponse::error(
+                    status, status == 426 ? QStringLiteral("upgrade_required") : QStringLiteral("invalid_request"), problem);
                 response.setHeader("Sec-WebSocket-Version", "13");
                 respond(response, false, false);
                 return false;
@@ -101,16 +113,19 @@ bool HttpConnection::processOne()
     return false;
 }
 
-bool HttpConnection::upgradeHeadersValid(QString* problem) const
+bool HttpConnection::upgradeHeadersValid(QString* problem, int* status) const
 {
     if (m_request.method != "GET") {
         *problem = QStringLiteral("a WebSocket upgrade must use GET");
+        *status = 400;
         return false;
     }
     if (m_request.header("sec-websocket-version") != "13") {
         *problem = QStringLiteral("only WebSocket version 13 is spoken here");
+        *status = 426;
         return false;
     }
+    *status = 400;
     const QByteArray key = m_request.header("sec-websocket-key");
     if (QByteArray::fromBase64(key).size() != 16) {
         *problem = QStringLiteral("missing or malformed Sec-WebSocket-Key");
@@ -140,9 +155,11 @@ void HttpConnection::respond(const HttpResponse& response, bool keepAlive, bool 
         m_state = State::Idle;
         m_timer.start(m_settings.idleTimeoutMs);
     } else {
+        // The client closes after reading the answer; if it does not, the timer does.
         m_state = State::Closing;
-        m_timer.start(m_settings.requestTimeoutMs); // bounded time to flush the answer
-        m_socket->disconnectFromHost();
+        m_lingering = true;
+        m_timer.start(lingerMs);
+        process();
     }
 }
 
@@ -166,7 +183,14 @@ void HttpConnection::onTimeout()
         fail(408, QStringLiteral("request_timeout"), QStringLiteral("the request did not arrive in time"));
         break;
     case State::Closing:
-        close();
+        if (m_lingering && m_socket) {
+            // Flush what is left of the answer, then give up on the client.
+            m_lingering = false;
+            m_socket->disconnectFromHost();
+            m_timer.start(m_settings.requestTimeoutMs);
+        } else {
+            close();
+        }
         break;
     }
 }

@@ -52,7 +52,7 @@ private:
     void onTimeout();
     void close();
     void handOver();
-    bool upgradeHeadersValid(QString* problem) const;
+    bool upgradeHeadersValid(QString* problem, int* status) const;
 
     QTcpSocket* m_socket = nullptr;
     const Settings& m_settings;
@@ -61,6 +61,7 @@ private:
     HttpRequest m_request;
     QTimer m_timer;
     bool m_finished = false;
+    bool m_lingering = false;
 };
 
 } // namespace handoff::server

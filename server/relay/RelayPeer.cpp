@@ -51,6 +51,11 @@ RelayPeer::RelayPeer(QWebSocket* socket, PeerRole role, const RelayLimits& limit
 
 RelayPeer::~RelayPeer()
 {
+    // A QWebSocket destroyed while connected leaks its close reason (Qt 6.4): cut it first.
+    disconnect(m_socket, nullptr, this, nullptr);
+    if (m_socket->state() != QAbstractSocket::UnconnectedState) {
+        m_socket->abort();
+    }
     m_metrics.socketClosed(m_role);
 }
 

@@ -29,7 +29,13 @@ StreamRelay::StreamRelay(SessionService& sessions, RelayLimits limits, Metrics& 
     connect(&m_sessions, &SessionService::sessionEnded, this, &StreamRelay::onSessionEnded);
 }
 
-StreamRelay::~StreamRelay() = default;
+StreamRelay::~StreamRelay()
+{
+    // Refused sockets still closing (a QWebSocket destroyed while connected leaks in Qt 6.4).
+    for (QWebSocket* socket : findChildren<QWebSocket*>(Qt::FindDirectChildrenOnly)) {
+        socket->abort();
+    }
+}
 
 bool StreamRelay::isStreamPath(const QByteArray& path)
 {
