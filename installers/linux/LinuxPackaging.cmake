@@ -150,9 +150,9 @@ if(TARGET handoff)
     set(CPACK_DEBIAN_APP_PACKAGE_SECTION net)
     # Found by dpkg-shlibdeps: Qt, OpenSSL, QtKeychain. Recommended: xdg-utils for
     # registering the handoff:// handler (xdg-mime), a Secret Service for the
-    # keychain, the Wayland platform plugin, SVG icon support.
+    # keychain, the Wayland platform plugin.
     set(CPACK_DEBIAN_APP_PACKAGE_RECOMMENDS
-        "xdg-utils, gnome-keyring | keepassxc | kwalletmanager, qt6-wayland, libqt6svg6")
+        "xdg-utils, gnome-keyring | keepassxc | kwalletmanager, qt6-wayland")
     set(CPACK_COMPONENT_APP_DESCRIPTION
 "help an AI agent past a sign-in step, or approve its actions
 When an AI agent that drives a web browser reaches a step only a person
