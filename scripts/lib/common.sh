@@ -36,7 +36,7 @@ ensure_debian_packages() {
     for package in "${HANDOFF_DEBIAN_PACKAGES[@]}"; do
         if [ "$package" = nodejs ] || [ "$package" = npm ]; then
             # Node may come from elsewhere (nvm, NodeSource); any Node >= 20 will do.
-            if command -v node >/dev/null 2>&1 && node -e 'process.exit(+process.versions.node.split(".")[0] < 20)'; then
+            if command -v node >/dev/null 2>&1 && node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
                 continue
             fi
         fi
