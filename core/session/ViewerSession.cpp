@@ -139,6 +139,11 @@ void ViewerSession::onDisconnected()
         return;
     const quint16 code = m_socket ? quint16(m_socket->closeCode()) : 0;
     qCDebug(lcSession) << "The relay connection closed, code" << code;
+    if (m_agentConnected) {
+        // Unknown until the relay tells us again after the reconnect.
+        m_agentConnected = false;
+        Q_EMIT agentPresenceChanged(false);
+    }
     switch (code) {
     case CloseBadToken:
         end(EndReason::Rejected, QStringLiteral("The relay did not accept this link. It may be mistyped or "
@@ -267,7 +272,8 @@ void ViewerSession::handlePubkey(const QByteArray& json)
     for (const WireMessage& reply : accepted->replies)
         send(reply);
     m_peerKeyOnThisSocket = true;
-    setAgentConnected(true);
+    // The relay also sends a cached key when the agent is away: presence comes
+    // from agent_connected, frames and "ready", not from the key.
     refreshState();
 }
 
