@@ -7,6 +7,7 @@
 #include "ui/ScreencastView.h"
 #include "ui/SessionWindow.h"
 
+#include <QDir>
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
@@ -130,6 +131,10 @@ void TestSessionWindow::typedKeysReachTheAgent()
     QCOMPARE(relay.inputs[1].type(), InputEventType::KeyPress);
     QCOMPARE(relay.inputs[1].key(), QStringLiteral("a"));
     QCOMPARE(relay.inputs[4].key(), QStringLiteral("b"));
+    // A picture of the window for people to look at (CI keeps artifacts/).
+    const QString artifacts = qEnvironmentVariable("HANDOFF_ARTIFACTS_DIR", QDir::tempPath());
+    QDir().mkpath(artifacts);
+    QVERIFY(m_window->grab().save(QDir(artifacts).filePath(QStringLiteral("session-window.png"))));
     // The window asked the agent to size its page to the view.
     QTRY_VERIFY_WITH_TIMEOUT(!relay.controls.empty(), Timeout);
     QCOMPARE(relay.controls.back().value(QStringLiteral("type")).toString(), QStringLiteral("viewport"));
