@@ -1,0 +1,27 @@
+#include "server/ciba/CibaModule.h"
+
+#include "core/device/DeviceStatements.h"
+#include "server/ciba/ClientStore.h"
+#include "server/device/DeviceApi.h"
+#include "server/device/DeviceStore.h"
+#include "server/device/UserStore.h"
+
+namespace handoff::server {
+
+CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
+    : m_users(std::make_unique<UserStore>(database))
+    , m_devices(std::make_unique<DeviceStore>(database))
+    , m_clients(std::make_unique<ClientStore>(database))
+    , m_deviceApi(std::make_unique<DeviceApi>(*m_devices, *m_users,
+                                              device::DeviceStatements::serverIdentity(publicUrl)))
+{
+}
+
+CibaModule::~CibaModule() = default;
+
+void CibaModule::registerRoutes(Router& router)
+{
+    m_deviceApi->registerRoutes(router);
+}
+
+} // namespace handoff::server

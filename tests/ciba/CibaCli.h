@@ -1,0 +1,48 @@
+#pragma once
+
+// Runs handoff-server's operator commands (users, devices, clients) on a
+// TestServer's data directory, and picks the one-time secrets out of their output.
+
+#include "tests/support/TestServer.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+
+namespace handoff::test {
+
+struct CliResult final {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+inline CliResult runCli(const TestServer& server, QStringList arguments)
+{
+    arguments << QStringLiteral("--data-dir") << server.dataDir() << QStringLiteral("--public-url")
+              << server.baseUrl().toString();
+    QProcess process;
+    process.start(TestServer::program(), arguments);
+    CliResult result;
+    if (!process.waitForFinished(60'000)) {
+        process.kill();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+inline QString pairingLinkFrom(const QString& output)
+{
+    static const QRegularExpression pattern(QStringLiteral("(handoff://pair\\?\\S+)"));
+    return pattern.match(output).captured(1);
+}
+
+inline QString clientFieldFrom(const QString& output, const QString& field)
+{
+    const QRegularExpression pattern(field + QStringLiteral(":\\s+(\\S+)"));
+    return pattern.match(output).captured(1);
+}
+
+} // namespace handoff::test
