@@ -3,6 +3,7 @@
 #include "core/crypto/SelfTest.h"
 #include "server/app/Server.h"
 #include "server/app/SignalWatcher.h"
+#include "server/ciba/CibaCommands.h"
 #include "server/cli/KeysCommand.h"
 #include "server/config/ConfigSources.h"
 #include "server/config/ServerConfig.h"
@@ -22,7 +23,8 @@ QString helpText()
 {
     QString text = QStringLiteral(
         "usage: handoff-server [serve] [options]\n"
-        "       handoff-server keys create --name NAME | keys list | keys revoke ID\n\n"
+        "       handoff-server keys create --name NAME | keys list | keys revoke ID\n"
+        "       handoff-server users|devices|clients ... (see handoff-server users)\n\n"
         "Relay and session API of Handoff. Options (each also as HANDOFF_<NAME> in the environment,\n"
         "or as name = value in the --config file; flags win over environment over file):\n");
     for (const auto& option : ServerConfig::options()) {
@@ -43,7 +45,7 @@ int main(int argc, char* argv[])
     QTextStream out(stdout);
     QTextStream err(stderr);
 
-    Result<ConfigSources::Flags> flags = ConfigSources::parseFlags(app.arguments().mid(1), {QStringLiteral("name")});
+    Result<ConfigSources::Flags> flags = ConfigSources::parseFlags(app.arguments().mid(1), QStringList{QStringLiteral("name")} + CibaCommands::optionNames());
     if (!flags) {
         err << flags.error().message << "\n";
         return 2;
@@ -75,6 +77,12 @@ int main(int argc, char* argv[])
     }
     QMap<QString, QString> flagValues = flags->options;
     const QString keyName = flagValues.take(QStringLiteral("name"));
+    QMap<QString, QString> cibaOptions{{QStringLiteral("name"), keyName}};
+    for (const QString& option : CibaCommands::optionNames()) {
+        if (flagValues.contains(option)) {
+            cibaOptions.insert(option, flagValues.take(option));
+        }
+    }
     Result<ServerConfig> config =
         ServerConfig::resolve(flagValues, ConfigSources::fromEnvironment(environment), fileValues);
     if (!config) {
@@ -91,6 +99,9 @@ int main(int argc, char* argv[])
     const QStringList& positional = flags->positional;
     if (!positional.isEmpty() && positional.first() == QLatin1String("keys")) {
         return KeysCommand::run(positional.mid(1), keyName, config->dataDir, out, err);
+    }
+    if (!positional.isEmpty() && CibaCommands::handles(positional.first())) {
+        return CibaCommands::run(positional, cibaOptions, *config, out, err);
     }
     if (!positional.isEmpty() && !(positional.size() == 1 && positional.first() == QLatin1String("serve"))) {
         err << "unknown command \"" << positional.join(QLatin1Char(' ')) << "\"\n\n" << helpText();

@@ -2,6 +2,7 @@
 
 #include "server/app/Logging.h"
 #include "server/app/PublicUrls.h"
+#include "server/ciba/CibaModule.h"
 #include "server/http/HttpServer.h"
 #include "server/http/Router.h"
 #include "server/ops/Metrics.h"
@@ -125,6 +126,8 @@ Result<void> Server::start()
     m_opsApi = std::make_unique<OpsApi>(*m_database, *m_store, *m_sessions, *m_metrics, urls.base(),
                                         [this] { return qint64(m_http->openConnections()); });
     m_opsApi->registerRoutes(*m_router);
+    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl);
+    m_ciba->registerRoutes(*m_router);
     // Stream paths are only for WebSockets; a plain request there is told so.
     m_router->add("GET", "/stream/{}", [](const HttpRequest&, const QStringList&) {
         HttpResponse response = HttpResponse::error(426, QStringLiteral("upgrade_required"),

@@ -17,6 +17,7 @@
 
 namespace handoff::server {
 
+class CibaModule;
 class Database;
 class ExpiryScheduler;
 class HttpServer;
@@ -63,6 +64,7 @@ private:
     std::unique_ptr<Router> m_router;
     std::unique_ptr<SessionApi> m_sessionApi;
     std::unique_ptr<OpsApi> m_opsApi;
+    std::unique_ptr<CibaModule> m_ciba;
     SessionService* m_sessions = nullptr;
     ExpiryScheduler* m_expiry = nullptr;
     StreamRelay* m_relay = nullptr;

@@ -1,6 +1,7 @@
 #include "server/store/Database.h"
 
 #include "server/app/Logging.h"
+#include "server/device/DeviceSchema.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -47,6 +48,7 @@ const QList<Migration>& migrations()
              " ended_at INTEGER)",
              "CREATE INDEX sessions_by_status_expiry ON sessions(status, expires_at)",
          }},
+        {2, DeviceSchema::migrationStatements()}, // users, devices, pairings, CIBA clients
     };
     return list;
 }
