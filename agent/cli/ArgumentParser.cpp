@@ -1,0 +1,183 @@
+#include "agent/cli/ArgumentParser.h"
+
+#include <QProcessEnvironment>
+
+namespace handoff::agent {
+
+namespace {
+
+Error usageError(const QString& message)
+{
+    return Error{QStringLiteral("usage"), message};
+}
+
+bool isHttpUrl(const QUrl& url)
+{
+    return url.isValid() && !url.host().isEmpty()
+        && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
+}
+
+} // namespace
+
+QHash<QString, QString> ArgumentParser::systemEnvironment()
+{
+    QHash<QString, QString> env;
+    const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"HANDOFF_SERVER", "HANDOFF_API_KEY", "HANDOFF_CDP_URL"}) {
+        const QString key = QString::fromLatin1(name);
+        if (system.contains(key)) {
+            env.insert(key, system.value(key));
+        }
+    }
+    return env;
+}
+
+QString ArgumentParser::usage()
+{
+    return QStringLiteral(
+        "usage:\n"
+        "  handoff-agent to-human --server URL --api-key KEY --cdp-url URL --service NAME\n"
+        "                [--blocker TYPE] [--hint TEXT] [--ttl SECONDS] [--login-hint USER]\n"
+        "                [--protocol 1|2] [--quality 60|75|90] [--target ID|URL-PART] [--json]\n"
+        "  handoff-agent detect --cdp-url URL [--target ID|URL-PART] [--json]\n"
+        "  handoff-agent mcp\n"
+        "\n"
+        "environment: HANDOFF_SERVER, HANDOFF_API_KEY, HANDOFF_CDP_URL stand in for the flags.\n"
+        "blocker types: otp password captcha security_question document_upload other\n"
+        "exit codes: 0 resolved, 2 usage, 3 cancelled, 4 timeout, 5 error\n");
+}
+
+Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHash<QString, QString>& environment)
+{
+    CliOptions options;
+    if (arguments.isEmpty()) {
+        return usageError(QStringLiteral("no command given"));
+    }
+    const QString command = arguments.first();
+    if (command == QLatin1String("to-human")) {
+        options.command = CliOptions::Command::ToHuman;
+    } else if (command == QLatin1String("detect")) {
+        options.command = CliOptions::Command::Detect;
+    } else if (command == QLatin1String("mcp")) {
+        options.command = CliOptions::Command::Mcp;
+    } else if (command == QLatin1String("help") || command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        options.command = CliOptions::Command::Help;
+        return options;
+    } else {
+        return usageError(QStringLiteral("unknown command (expected to-human, detect or mcp)"));
+    }
+
+    QString server = environment.value(QStringLiteral("HANDOFF_SERVER"));
+    QString apiKey = environment.value(QStringLiteral("HANDOFF_API_KEY"));
+    QString cdpUrl = environment.value(QStringLiteral("HANDOFF_CDP_URL"));
+    const QStringList valued = {
+        QStringLiteral("--server"), QStringLiteral("--api-key"), QStringLiteral("--cdp-url"),
+        QStringLiteral("--service"), QStringLiteral("--blocker"), QStringLiteral("--hint"),
+        QStringLiteral("--ttl"), QStringLiteral("--login-hint"), QStringLiteral("--protocol"),
+        QStringLiteral("--quality"), QStringLiteral("--target"),
+    };
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        QString name = arguments.at(i);
+        QString value;
+        bool hasInlineValue = false;
+        if (const qsizetype eq = name.indexOf(QLatin1Char('=')); name.startsWith(QLatin1String("--")) && eq > 0) {
+            value = name.mid(eq + 1);
+            name = name.left(eq);
+            hasInlineValue = true;
+        }
+        if (name == QLatin1String("--json")) {
+            options.json = true;
+            continue;
+        }
+        if (!valued.contains(name)) {
+            // Never echo the argument: it might be a secret given in the wrong place.
+            return usageError(QStringLiteral("unknown option at position %1").arg(i));
+        }
+        if (!hasInlineValue) {
+            if (i + 1 >= arguments.size()) {
+                return usageError(QStringLiteral("%1 needs a value").arg(name));
+            }
+            value = arguments.at(++i);
+        }
+        if (name == QLatin1String("--server")) {
+            server = value;
+        } else if (name == QLatin1String("--api-key")) {
+            apiKey = value;
+        } else if (name == QLatin1String("--cdp-url")) {
+            cdpUrl = value;
+        } else if (name == QLatin1String("--service")) {
+            options.service = value;
+        } else if (name == QLatin1String("--blocker")) {
+            options.blocker = value;
+        } else if (name == QLatin1String("--hint")) {
+            options.hint = value;
+        } else if (name == QLatin1String("--login-hint")) {
+            options.loginHint = value;
+        } else if (name == QLatin1String("--target")) {
+            options.target = value;
+        } else if (name == QLatin1String("--ttl")) {
+            bool ok = false;
+            options.ttl = value.toInt(&ok);
+            if (!ok || options.ttl < 30 || options.ttl > 3600) {
+                return usageError(QStringLiteral("--ttl must be 30 to 3600 seconds"));
+            }
+        } else if (name == QLatin1String("--protocol")) {
+            if (value != QLatin1String("1") && value != QLatin1String("2")) {
+                return usageError(QStringLiteral("--protocol must be 1 or 2"));
+            }
+            options.protocol = value.toInt();
+        } else if (name == QLatin1String("--quality")) {
+            if (value != QLatin1String("60") && value != QLatin1String("75") && value != QLatin1String("90")) {
+                return usageError(QStringLiteral("--quality must be 60, 75 or 90"));
+            }
+            options.quality = value.toInt();
+        }
+    }
+
+    if (options.command == CliOptions::Command::Mcp) {
+        options.server = QUrl(server);
+        options.apiKey = apiKey.toUtf8();
+        options.cdpUrl = QUrl(cdpUrl);
+        return options;
+    }
+    if (cdpUrl.isEmpty()) {
+        return usageError(QStringLiteral("--cdp-url (or HANDOFF_CDP_URL) is required"));
+    }
+    options.cdpUrl = QUrl(cdpUrl);
+    const QString scheme = options.cdpUrl.scheme();
+    if (!options.cdpUrl.isValid() || options.cdpUrl.host().isEmpty()
+        || !(scheme == QLatin1String("http") || scheme == QLatin1String("https") || scheme == QLatin1String("ws")
+             || scheme == QLatin1String("wss"))) {
+        return usageError(QStringLiteral("--cdp-url must be an http(s) or ws(s) URL"));
+    }
+    if (options.command == CliOptions::Command::Detect) {
+        return options;
+    }
+    if (server.isEmpty()) {
+        return usageError(QStringLiteral("--server (or HANDOFF_SERVER) is required"));
+    }
+    options.server = QUrl(server);
+    if (!isHttpUrl(options.server)) {
+        return usageError(QStringLiteral("--server must be an http(s) URL"));
+    }
+    if (apiKey.isEmpty()) {
+        return usageError(QStringLiteral("--api-key (or HANDOFF_API_KEY) is required"));
+    }
+    options.apiKey = apiKey.toUtf8();
+    if (options.service.isEmpty() || options.service.size() > 100) {
+        return usageError(QStringLiteral("--service is required (1 to 100 characters)"));
+    }
+    static const QStringList blockers = {
+        QStringLiteral("otp"), QStringLiteral("password"), QStringLiteral("captcha"),
+        QStringLiteral("security_question"), QStringLiteral("document_upload"), QStringLiteral("other"),
+    };
+    if (!options.blocker.isEmpty() && !blockers.contains(options.blocker)) {
+        return usageError(QStringLiteral("--blocker must be one of: %1").arg(blockers.join(u' ')));
+    }
+    if (options.hint.size() > 200) {
+        return usageError(QStringLiteral("--hint is at most 200 characters"));
+    }
+    return options;
+}
+
+} // namespace handoff::agent
