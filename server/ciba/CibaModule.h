@@ -1,7 +1,8 @@
 #pragma once
 
 // Everything of PROTOCOL 4 and CIBA the server runs, behind one object that
-// Server wires in: the user, device and client stores and the device API.
+// Server wires in: the user, device and client stores, the device API and the
+// device channel.
 
 #include "server/http/Router.h"
 
@@ -9,11 +10,14 @@
 
 #include <memory>
 
+class QWebSocket;
+
 namespace handoff::server {
 
 class ClientStore;
 class Database;
 class DeviceApi;
+class DeviceHub;
 class DeviceStore;
 class UserStore;
 
@@ -24,12 +28,17 @@ public:
     Q_DISABLE_COPY_MOVE(CibaModule)
 
     void registerRoutes(Router& router);
+    static bool isDevicePath(const QByteArray& path);
+    // A WebSocket upgraded on a device path; takes ownership.
+    void acceptDeviceSocket(QWebSocket* socket);
+    void shutdown();
 
 private:
     std::unique_ptr<UserStore> m_users;
     std::unique_ptr<DeviceStore> m_devices;
     std::unique_ptr<ClientStore> m_clients;
     std::unique_ptr<DeviceApi> m_deviceApi;
+    std::unique_ptr<DeviceHub> m_deviceHub;
 };
 
 } // namespace handoff::server

@@ -1,0 +1,141 @@
+// The device channel, WebSocket /device, on a real handoff-server: the app's real
+// DeviceClient (key in the real keychain) answers the challenge and comes online,
+// reconnects after a server restart, and stops for good once its device is
+// revoked; hand-made connections with a wrong signature, an unknown device or no
+// authentication are closed with 4401.
+
+#include "core/crypto/SigningKey.h"
+#include "core/device/DeviceClient.h"
+#include "core/device/DeviceStatements.h"
+#include "core/keystore/Keystore.h"
+#include "tests/ciba/CibaCli.h"
+#include "tests/server/WsTestClient.h"
+#include "tests/support/TestServer.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace handoff;
+using namespace handoff::test;
+
+class tst_DeviceChannel final : public QObject {
+    Q_OBJECT
+
+private:
+    TestServer m_server;
+    keystore::Keystore m_keystore{device::DeviceClient::keychainService()};
+    device::DeviceAccount m_account;
+
+    QUrl channelUrl() const
+    {
+        QUrl url = m_server.baseUrl();
+        url.setScheme(QStringLiteral("ws"));
+        url.setPath(QStringLiteral("/device"));
+        return url;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+        QCOMPARE(runCli(m_server, {QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("dana@example.com")}).exitCode, 0);
+        const CliResult pairing = runCli(m_server, {QStringLiteral("devices"), QStringLiteral("pair"), QStringLiteral("dana@example.com")});
+        QCOMPARE(pairing.exitCode, 0);
+        Result<device::PairingLink> link = device::PairingLink::parse(pairingLinkFrom(pairing.out));
+        QVERIFY(link.ok());
+        device::DeviceClient client(m_keystore);
+        QSignalSpy paired(&client, &device::DeviceClient::paired);
+        QSignalSpy failed(&client, &device::DeviceClient::pairingFailed);
+        client.pair(*link, QStringLiteral("Desk"));
+        QTRY_VERIFY_WITH_TIMEOUT(paired.size() + failed.size() > 0, 30'000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().value<Error>().message));
+        m_account = paired.first().first().value<device::DeviceAccount>();
+    }
+
+    void cleanupTestCase()
+    {
+        m_keystore.remove(m_account.keyName, [](Result<void>) {});
+        QTest::qWait(200);
+        QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
+    }
+
+    void wrongSignatureIsRefused()
+    {
+        WsTestClient socket(channelUrl());
+        QVERIFY(socket.waitConnected());
+        QVERIFY(socket.waitForCount(1));
+        const QJsonObject challenge = socket.messages.first().json();
+        QCOMPARE(challenge.value(QStringLiteral("type")).toString(), QStringLiteral("challenge"));
+        const QString nonce = challenge.value(QStringLiteral("nonce")).toString();
+        QVERIFY(nonce.size() >= 43);
+        // Signed by a key that is not the device's.
+        Result<crypto::SigningKey> stranger = crypto::SigningKey::generate();
+        const QByteArray signature = *stranger->sign(device::DeviceStatements::deviceAuthentication(
+            device::DeviceStatements::serverIdentity(m_server.baseUrl()), m_account.deviceId, nonce));
+        socket.socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{
+            {QStringLiteral("type"), QStringLiteral("authenticate")},
+            {QStringLiteral("device_id"), m_account.deviceId},
+            {QStringLiteral("signature"),
+             QString::fromLatin1(signature.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))},
+        }).toJson(QJsonDocument::Compact)));
+        QVERIFY(socket.waitClosed());
+        QCOMPARE(int(socket.closeCode), 4401);
+    }
+
+    void unknownDeviceAndSilenceAreRefused()
+    {
+        WsTestClient unknown(channelUrl());
+        QVERIFY(unknown.waitConnected());
+        QVERIFY(unknown.waitForCount(1));
+        unknown.socket.sendTextMessage(QStringLiteral(R"({"type":"authenticate","device_id":"dev_nobody","signature":"AAAA"})"));
+        QVERIFY(unknown.waitClosed());
+        QCOMPARE(int(unknown.closeCode), 4401);
+
+        WsTestClient early(channelUrl());
+        QVERIFY(early.waitConnected());
+        early.socket.sendTextMessage(QStringLiteral(R"({"type":"approval_decision"})"));
+        QVERIFY(early.waitClosed());
+        QCOMPARE(int(early.closeCode), 4401);
+    }
+
+    void deviceClientComesOnlineAndReconnects()
+    {
+        device::DeviceClient client(m_keystore);
+        client.setReconnectDelays(std::chrono::milliseconds(200), std::chrono::milliseconds(1000));
+        QSignalSpy failures(&client, &device::DeviceClient::failed);
+        client.start(m_account);
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), device::DeviceClient::State::Online, 30'000);
+
+        QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(client.state() != device::DeviceClient::State::Online, 30'000);
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), device::DeviceClient::State::Online, 30'000);
+        QVERIFY(failures.isEmpty());
+        client.stop();
+        QCOMPARE(client.state(), device::DeviceClient::State::Idle);
+    }
+
+    void revokedDeviceStops()
+    {
+        QCOMPARE(runCli(m_server, {QStringLiteral("devices"), QStringLiteral("revoke"), m_account.deviceId}).exitCode, 0);
+        device::DeviceClient client(m_keystore);
+        QSignalSpy failures(&client, &device::DeviceClient::failed);
+        client.start(m_account);
+        QTRY_VERIFY_WITH_TIMEOUT(!failures.isEmpty(), 30'000);
+        QCOMPARE(failures.first().first().value<Error>().code, QStringLiteral("device_revoked"));
+        QCOMPARE(client.state(), device::DeviceClient::State::Failed);
+    }
+
+    void missingKeyIsShownNotHidden()
+    {
+        device::DeviceAccount ghost = m_account;
+        ghost.keyName = QStringLiteral("device/none/missing");
+        device::DeviceClient client(m_keystore);
+        QSignalSpy failures(&client, &device::DeviceClient::failed);
+        client.start(ghost);
+        QTRY_VERIFY_WITH_TIMEOUT(!failures.isEmpty(), 30'000);
+        QCOMPARE(failures.first().first().value<Error>().code, QStringLiteral("key_missing"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_DeviceChannel)
+#include "tst_DeviceChannel.moc"
