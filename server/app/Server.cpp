@@ -141,8 +141,15 @@ Result<void> Server::start()
         m_metrics->httpResponse(response.status);
         return response;
     });
-    m_http->setUpgradeFilter(&StreamRelay::isStreamPath);
-    connect(m_http, &HttpServer::webSocketConnected, m_relay, &StreamRelay::accept);
+    m_http->setUpgradeFilter(
+        [](const QByteArray& path) { return StreamRelay::isStreamPath(path) || CibaModule::isDevicePath(path); });
+    connect(m_http, &HttpServer::webSocketConnected, this, [this](QWebSocket* socket) {
+        if (CibaModule::isDevicePath(socket->requestUrl().path(QUrl::FullyEncoded).toLatin1())) {
+            m_ciba->acceptDeviceSocket(socket);
+        } else {
+            m_relay->accept(socket);
+        }
+    });
 
     Result<qint64> keyCount = m_keys->count();
     if (!keyCount) {
@@ -169,6 +176,9 @@ void Server::shutdown()
         m_http = nullptr;
     }
     m_relay->shutdown();
+    if (m_ciba) {
+        m_ciba->shutdown();
+    }
 }
 
 } // namespace handoff::server
