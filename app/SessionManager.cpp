@@ -2,14 +2,17 @@
 
 #include "ui/SessionWindow.h"
 
+#include <utility>
+
 namespace handoff::app {
 
 SessionManager::SessionManager(QObject* parent) : QObject(parent) {}
 
 SessionManager::~SessionManager()
 {
-    for (const auto& window : m_windows)
-        delete window.data();
+    const QList<Entry> windows = std::exchange(m_windows, {});
+    for (const Entry& entry : windows)
+        delete entry.window;
 }
 
 ui::SessionWindow* SessionManager::show(session::ViewerSession* session)
@@ -20,9 +23,10 @@ ui::SessionWindow* SessionManager::show(session::ViewerSession* session)
         return existing;
     }
     auto* window = new ui::SessionWindow(session);
-    m_windows.append(window);
-    connect(window, &QObject::destroyed, this, [this] {
-        m_windows.removeIf([](const QPointer<ui::SessionWindow>& w) { return w.isNull(); });
+    m_windows.append(Entry{window, window});
+    connect(window, &QObject::destroyed, this, [this](QObject* object) {
+        // Only the QObject part is left by now: compare addresses, touch nothing else.
+        m_windows.removeIf([object](const Entry& entry) { return entry.object == object; });
         Q_EMIT sessionsChanged();
     });
     connect(window, &ui::SessionWindow::titleChanged, this, &SessionManager::sessionsChanged);
@@ -36,9 +40,9 @@ ui::SessionWindow* SessionManager::show(session::ViewerSession* session)
 
 ui::SessionWindow* SessionManager::find(const QString& sessionId) const
 {
-    for (const auto& window : m_windows) {
-        if (window && window->sessionId() == sessionId)
-            return window;
+    for (const Entry& entry : m_windows) {
+        if (entry.window->sessionId() == sessionId)
+            return entry.window;
     }
     return nullptr;
 }
@@ -46,17 +50,15 @@ ui::SessionWindow* SessionManager::find(const QString& sessionId) const
 QList<ui::SessionWindow*> SessionManager::windows() const
 {
     QList<ui::SessionWindow*> list;
-    for (const auto& window : m_windows) {
-        if (window)
-            list.append(window);
-    }
+    for (const Entry& entry : m_windows)
+        list.append(entry.window);
     return list;
 }
 
 bool SessionManager::anyWindowVisible() const
 {
-    for (const auto& window : m_windows) {
-        if (window && window->isVisible())
+    for (const Entry& entry : m_windows) {
+        if (entry.window->isVisible())
             return true;
     }
     return false;

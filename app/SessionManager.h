@@ -8,7 +8,6 @@
 
 #include <QList>
 #include <QObject>
-#include <QPointer>
 
 namespace handoff::ui {
 class SessionWindow;
@@ -38,7 +37,12 @@ Q_SIGNALS:
     void sessionsChanged();
 
 private:
-    QList<QPointer<ui::SessionWindow>> m_windows;
+    struct Entry final {
+        QObject* object; // the same window as a QObject, to recognise it in destroyed()
+        ui::SessionWindow* window;
+    };
+    // Windows delete themselves when closed; destroyed() removes them here first.
+    QList<Entry> m_windows;
 };
 
 } // namespace handoff::app
