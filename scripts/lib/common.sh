@@ -20,7 +20,7 @@ as_root() {
 
 # The Debian packages every part of Handoff needs to build, test and run its demo.
 HANDOFF_DEBIAN_PACKAGES=(
-    build-essential cmake ninja-build pkg-config git ccache
+    build-essential cmake ninja-build pkg-config git ccache libbenchmark-dev
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev qtkeychain-qt6-dev
     libqt6sql6-sqlite libssl-dev libturbojpeg0-dev
     nodejs npm
