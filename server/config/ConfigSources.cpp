@@ -19,6 +19,17 @@ bool isKnown(const QString& name, const QStringList& extra)
     return false;
 }
 
+// An option without a value name (--demo) is a switch: present means "true".
+bool isSwitch(const QString& name)
+{
+    for (const auto& option : ServerConfig::options()) {
+        if (option.name == name) {
+            return option.valueName.isEmpty();
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 Result<ConfigSources::Flags> ConfigSources::parseFlags(const QStringList& arguments, const QStringList& extraOptions)
@@ -44,6 +55,8 @@ Result<ConfigSources::Flags> ConfigSources::parseFlags(const QStringList& argume
         if (equals >= 0) {
             value = name.mid(equals + 1);
             name.truncate(equals);
+        } else if (isSwitch(name)) {
+            value = QStringLiteral("true");
         } else if (i + 1 < arguments.size()) {
             value = arguments.at(++i);
         } else {

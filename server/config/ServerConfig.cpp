@@ -167,6 +167,23 @@ Setter pathSetter(QString ServerConfig::*member)
     };
 }
 
+Setter switchSetter(const QString& name, bool ServerConfig::*member)
+{
+    return [name, member](const QString& value, ServerConfig& config) -> Result<void> {
+        const QString text = value.trimmed().toLower();
+        if (text == QLatin1String("true") || text == QLatin1String("1") || text == QLatin1String("yes")
+            || text == QLatin1String("on")) {
+            config.*member = true;
+        } else if (text == QLatin1String("false") || text == QLatin1String("0") || text == QLatin1String("no")
+                   || text == QLatin1String("off")) {
+            config.*member = false;
+        } else {
+            return invalid(name, QStringLiteral("expected true or false, got \"%1\"").arg(value));
+        }
+        return {};
+    };
+}
+
 struct OptionEntry final {
     ServerConfig::Option info;
     Setter set; // empty for options handled by the caller (config)
@@ -221,6 +238,10 @@ const QList<OptionEntry>& entries()
             bytesSetter(QStringLiteral("viewer-buffer"), &ServerConfig::viewerBufferBytes, 1024));
         add("max-socket-buffer", "BYTES", "queued bytes above which a peer that does not read is closed (default 32MiB)",
             bytesSetter(QStringLiteral("max-socket-buffer"), &ServerConfig::maxSocketBufferBytes, 64 * 1024));
+        add("demo", "", "serve the Northwind Bank demo site under /demo/ (off by default)",
+            switchSetter(QStringLiteral("demo"), &ServerConfig::demo));
+        add("demo-code-file", "FILE", "with --demo, also write each one-time code to this file (for tests)",
+            pathSetter(&ServerConfig::demoCodeFile));
         return t;
     }();
     return table;

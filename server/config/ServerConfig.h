@@ -45,11 +45,15 @@ struct ServerConfig final {
     qint64 viewerBufferBytes = 256 * 1024;     // above this, stale frames are dropped for that viewer
     qint64 maxSocketBufferBytes = 32 * 1024 * 1024; // above this a peer that does not read is closed
 
+    // Demo site (server/demo/): off unless asked for
+    bool demo = false;    // serve the Northwind Bank demo under /demo/
+    QString demoCodeFile; // also write each demo one-time code to this file
+
     bool tlsEnabled() const { return !tlsCertFile.isEmpty(); }
 
     struct Option final {
         QString name; // flag name without "--"; env is HANDOFF_ + upper-case with '_' for '-'
-        QString valueName;
+        QString valueName; // empty for a switch (--demo), which takes no value on the command line
         QString help;
     };
     static const QList<Option>& options();
