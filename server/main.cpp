@@ -7,6 +7,7 @@
 #include "server/cli/KeysCommand.h"
 #include "server/config/ConfigSources.h"
 #include "server/config/ServerConfig.h"
+#include "server/demo/DemoSite.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -127,6 +128,9 @@ int main(int argc, char* argv[])
     }
     out << "handoff-server listening on " << (*server)->publicUrl().toString() << " (data in "
         << (*server)->dataDir() << ")\n";
+    if (config->demo) {
+        out << DemoSite::operatorBanner((*server)->publicUrl(), config->demoCodeFile);
+    }
     out.flush();
 
     SignalWatcher signals;

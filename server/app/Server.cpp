@@ -3,6 +3,7 @@
 #include "server/app/Logging.h"
 #include "server/app/PublicUrls.h"
 #include "server/ciba/CibaModule.h"
+#include "server/demo/DemoSite.h"
 #include "server/http/HttpServer.h"
 #include "server/http/Router.h"
 #include "server/ops/Metrics.h"
@@ -128,6 +129,13 @@ Result<void> Server::start()
     m_opsApi->registerRoutes(*m_router);
     m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl);
     m_ciba->registerRoutes(*m_router);
+    if (m_config.demo) {
+        DemoSite::Options demo;
+        demo.secureCookies = m_publicUrl.scheme() == QLatin1String("https");
+        demo.codeFile = m_config.demoCodeFile;
+        m_demo = std::make_unique<DemoSite>(std::move(demo));
+        m_demo->registerRoutes(*m_router);
+    }
     // Stream paths are only for WebSockets; a plain request there is told so.
     m_router->add("GET", "/stream/{}", [](const HttpRequest&, const QStringList&) {
         HttpResponse response = HttpResponse::error(426, QStringLiteral("upgrade_required"),

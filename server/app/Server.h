@@ -19,6 +19,7 @@ namespace handoff::server {
 
 class CibaModule;
 class Database;
+class DemoSite;
 class ExpiryScheduler;
 class HttpServer;
 class Metrics;
@@ -64,6 +65,7 @@ private:
     std::unique_ptr<Router> m_router;
     std::unique_ptr<SessionApi> m_sessionApi;
     std::unique_ptr<OpsApi> m_opsApi;
+    std::unique_ptr<DemoSite> m_demo; // with --demo only
     std::unique_ptr<CibaModule> m_ciba;
     SessionService* m_sessions = nullptr;
     ExpiryScheduler* m_expiry = nullptr;
