@@ -1,13 +1,21 @@
 #include "server/ciba/CibaModule.h"
 
 #include "core/device/DeviceStatements.h"
+#include "core/device/SessionRequestNotice.h"
 #include "server/ciba/ClientStore.h"
 #include "server/device/DeviceApi.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/device/UserStore.h"
+#include "server/session/SessionJson.h"
+
+#include <QLoggingCategory>
 
 namespace handoff::server {
+
+namespace {
+Q_LOGGING_CATEGORY(lcCiba, "handoff.ciba", QtInfoMsg)
+}
 
 CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
     : m_users(std::make_unique<UserStore>(database))
@@ -42,6 +50,34 @@ void CibaModule::shutdown()
 void CibaModule::registerRoutes(Router& router)
 {
     m_deviceApi->registerRoutes(router);
+}
+
+} // namespace handoff::server
+
+namespace handoff::server {
+
+void CibaModule::onSessionCreated(const SessionRecord& record, const QString& sessionUrl)
+{
+    if (record.loginHint.isEmpty()) {
+        return;
+    }
+    Result<std::optional<UserRecord>> user = m_users->findByEmail(record.loginHint);
+    if (!user) {
+        qCWarning(lcCiba).noquote() << user.error().message;
+        return;
+    }
+    if (!user->has_value()) {
+        return; // a hint that names no user of this server: nobody to tell
+    }
+    device::SessionRequestNotice notice;
+    notice.sessionId = record.id;
+    notice.sessionUrl = sessionUrl;
+    notice.service = record.service;
+    notice.hint = record.context.value(QStringLiteral("hint")).toString();
+    notice.expiresAt = SessionJson::timestamp(record.expiresAtMs);
+    const int reached = m_deviceHub->sendToUser((*user)->id, notice.toJson());
+    // The URL holds the viewer token: it is never logged.
+    qCInfo(lcCiba).noquote() << "session" << record.id << "announced to" << reached << "device connection(s)";
 }
 
 } // namespace handoff::server

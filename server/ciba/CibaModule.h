@@ -5,6 +5,7 @@
 // device channel.
 
 #include "server/http/Router.h"
+#include "server/store/SessionRecord.h"
 
 #include <QUrl>
 
@@ -32,6 +33,8 @@ public:
     // A WebSocket upgraded on a device path; takes ownership.
     void acceptDeviceSocket(QWebSocket* socket);
     void shutdown();
+    // A session named a login_hint: that user's online devices get a session_request.
+    void onSessionCreated(const SessionRecord& record, const QString& sessionUrl);
 
 private:
     std::unique_ptr<UserStore> m_users;

@@ -2,13 +2,15 @@
 // DeviceClient (key in the real keychain) answers the challenge and comes online,
 // reconnects after a server restart, and stops for good once its device is
 // revoked; hand-made connections with a wrong signature, an unknown device or no
-// authentication are closed with 4401.
+// authentication are closed with 4401. A session created with a login_hint
+// reaches the user's online device as a session_request.
 
 #include "core/crypto/SigningKey.h"
 #include "core/device/DeviceClient.h"
 #include "core/device/DeviceStatements.h"
 #include "core/keystore/Keystore.h"
 #include "tests/ciba/CibaCli.h"
+#include "tests/server/HttpTestClient.h"
 #include "tests/server/WsTestClient.h"
 #include "tests/support/TestServer.h"
 
@@ -112,6 +114,40 @@ private Q_SLOTS:
         QVERIFY(failures.isEmpty());
         client.stop();
         QCOMPARE(client.state(), device::DeviceClient::State::Idle);
+    }
+
+    void sessionWithLoginHintReachesTheDevice()
+    {
+        device::DeviceClient client(m_keystore);
+        QSignalSpy requests(&client, &device::DeviceClient::sessionRequested);
+        client.start(m_account);
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), device::DeviceClient::State::Online, 30'000);
+
+        HttpTestClient http;
+        // A hint naming nobody here, and no hint at all, reach no device.
+        QCOMPARE(http.post(m_server.url(QStringLiteral("/session")), m_server.apiKey(),
+                           R"({"service":"Example Bank","login_hint":"someone@else.example"})")
+                     .status,
+                 201);
+        QCOMPARE(http.post(m_server.url(QStringLiteral("/session")), m_server.apiKey(), R"({"service":"Example Bank"})").status,
+                 201);
+        const HttpResult created = http.post(
+            m_server.url(QStringLiteral("/session")), m_server.apiKey(),
+            R"({"service":"Example Bank","login_hint":"DANA@example.com","context":{"blocker_type":"otp","hint":"code by SMS"}})");
+        QCOMPARE(created.status, 201);
+        QTRY_COMPARE_WITH_TIMEOUT(requests.size(), 1, 15'000);
+        QTest::qWait(300);
+        QCOMPARE(requests.size(), 1);
+        const auto notice = requests.first().first().value<device::SessionRequestNotice>();
+        QCOMPARE(notice.sessionId, created.json().value(QStringLiteral("session_id")).toString());
+        QCOMPARE(notice.sessionUrl, created.json().value(QStringLiteral("session_url")).toString());
+        QCOMPARE(notice.service, QStringLiteral("Example Bank"));
+        QCOMPARE(notice.hint, QStringLiteral("code by SMS"));
+        // The viewer token travels only inside the authenticated channel, never into the log.
+        const QString fragment = QUrl(notice.sessionUrl).fragment();
+        QVERIFY(fragment.startsWith(QStringLiteral("t=")));
+        QVERIFY(!m_server.output().contains(fragment.mid(2)));
+        client.stop();
     }
 
     void revokedDeviceStops()
