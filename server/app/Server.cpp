@@ -124,6 +124,9 @@ Result<void> Server::start()
     CreateSessionRequest::TtlLimits ttl{m_config.minTtlSeconds, m_config.maxTtlSeconds, m_config.defaultTtlSeconds};
     m_sessionApi = std::make_unique<SessionApi>(*m_keys, *m_sessions, urls, ttl, m_config.sessionsPerMinute);
     m_sessionApi->registerRoutes(*m_router);
+    m_sessionApi->setCreatedHook([this](const SessionRecord& record, const QString& sessionUrl) {
+        m_ciba->onSessionCreated(record, sessionUrl);
+    });
     m_opsApi = std::make_unique<OpsApi>(*m_database, *m_store, *m_sessions, *m_metrics, urls.base(),
                                         [this] { return qint64(m_http->openConnections()); });
     m_opsApi->registerRoutes(*m_router);

@@ -128,6 +128,9 @@ HttpResponse SessionApi::create(const HttpRequest& request)
                  {QStringLiteral("expires_at"), SessionJson::timestamp(record.expiresAtMs)},
              });
     response.setHeader("Location", "/session/" + record.id.toLatin1());
+    if (m_createdHook) {
+        m_createdHook(record, m_urls.sessionUrl(record.id, created->viewerToken));
+    }
     return response;
 }
 

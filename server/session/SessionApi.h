@@ -15,6 +15,7 @@
 #include "server/session/CreateSessionRequest.h"
 #include "server/store/SessionRecord.h"
 
+#include <functional>
 #include <optional>
 
 namespace handoff::server {
@@ -28,6 +29,12 @@ public:
                int sessionsPerMinute);
 
     void registerRoutes(Router& router);
+    // Called after each successful POST /session with the new record and its session
+    // URL (which holds the viewer token): the hook that tells a login_hint's devices.
+    void setCreatedHook(std::function<void(const SessionRecord&, const QString& sessionUrl)> hook)
+    {
+        m_createdHook = std::move(hook);
+    }
 
 private:
     HttpResponse create(const HttpRequest& request);
@@ -46,6 +53,7 @@ private:
     PublicUrls m_urls;
     CreateSessionRequest::TtlLimits m_ttl;
     RateLimiter m_createLimiter;
+    std::function<void(const SessionRecord&, const QString&)> m_createdHook;
 };
 
 } // namespace handoff::server
