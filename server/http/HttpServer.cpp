@@ -28,10 +28,14 @@ HttpServer::HttpServer(Options options, QObject* parent)
     // Only its handshake code is used: sockets are handed to it after our own parser
     // has peeked at the request. The mode only sets the scheme of requestUrl().
     m_webSockets = new QWebSocketServer(QStringLiteral("handoff-server"), QWebSocketServer::NonSecureMode, this);
-    m_settings.handOver = [this](QTcpSocket* socket) { m_webSockets->handleConnection(socket); };
+    m_settings.handOver = [this](QTcpSocket* socket) {
+        m_handshaking.append(socket);
+        m_webSockets->handleConnection(socket);
+    };
     connect(m_webSockets, &QWebSocketServer::newConnection, this, [this] {
         while (m_webSockets->hasPendingConnections()) {
             QWebSocket* socket = m_webSockets->nextPendingConnection();
+            adoptTcpSocket(socket);
             Q_EMIT webSocketConnected(socket);
         }
     });
@@ -56,7 +60,32 @@ HttpServer::HttpServer(Options options, QObject* parent)
     connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpServer::acceptPending);
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer()
+{
+    // Sockets still in their WebSocket handshake belong to no one else.
+    for (const QPointer<QTcpSocket>& socket : std::as_const(m_handshaking)) {
+        delete socket.data();
+    }
+}
+
+void HttpServer::adoptTcpSocket(QWebSocket* webSocket)
+{
+    // Qt 6.4's QWebSocketServer leaves the TCP socket of an upgraded QWebSocket
+    // parentless and deletes it only when it disconnects while the server object
+    // still exists. Make the QWebSocket own it instead, so that deleting the
+    // QWebSocket frees everything, at any time.
+    m_handshaking.removeAll(nullptr);
+    for (qsizetype i = 0; i < m_handshaking.size(); ++i) {
+        QTcpSocket* tcp = m_handshaking.at(i);
+        if (tcp->peerPort() == webSocket->peerPort() && tcp->peerAddress() == webSocket->peerAddress()) {
+            m_handshaking.removeAt(i);
+            disconnect(tcp, nullptr, m_webSockets, nullptr);
+            tcp->setParent(webSocket);
+            return;
+        }
+    }
+    qCWarning(lcHttp) << "upgraded socket not found among the handshakes";
+}
 
 void HttpServer::setHandler(std::function<HttpResponse(const HttpRequest&)> handler)
 {

@@ -10,6 +10,8 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QSslConfiguration>
 
 #include <memory>
@@ -54,12 +56,14 @@ Q_SIGNALS:
 
 private:
     void acceptPending();
+    void adoptTcpSocket(QWebSocket* webSocket);
 
     Options m_options;
     HttpConnection::Settings m_settings;
     QTcpServer* m_server = nullptr;
     QWebSocketServer* m_webSockets = nullptr;
     int m_openConnections = 0;
+    QList<QPointer<QTcpSocket>> m_handshaking; // handed to QWebSocketServer, not yet upgraded
 };
 
 } // namespace handoff::server

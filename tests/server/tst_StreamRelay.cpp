@@ -434,7 +434,9 @@ private Q_SLOTS:
         for (const auto& message : std::as_const(agent.messages)) {
             flooded += message.type() == QLatin1String("flood") ? 1 : 0;
         }
-        QVERIFY2(flooded <= 201, qPrintable(QString::number(flooded)));
+        // About one second's allowance got through (plus what refilled while the
+        // server read the flood on a busy machine), never the whole flood.
+        QVERIFY2(flooded >= 150 && flooded < 400, qPrintable(QString::number(flooded)));
         // The agent and the session survive; the viewer may come back.
         WsTestClient back(session.viewerUrl());
         QVERIFY(back.waitForType(QStringLiteral("agent_connected")) >= 0);

@@ -3,6 +3,8 @@
 #include "tests/support/TestPaths.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
 #include <QRegularExpression>
 
 namespace handoff::test {
@@ -108,6 +110,7 @@ bool TestServer::launch(const QStringList& listenArguments)
         m_error = QStringLiteral("handoff-server did not start: %1").arg(m_process->errorString());
         return false;
     }
+    m_pid = m_process->processId();
     static const QRegularExpression listening(QStringLiteral(R"(listening on (https?://\S+))"));
     static const QRegularExpression key(QStringLiteral(R"(\b(hk_[A-Za-z0-9]+_[A-Za-z0-9]+)\b)"));
     const QDeadlineTimer deadline(startTimeoutMs);
@@ -163,7 +166,14 @@ bool TestServer::stop()
     collectOutput();
     const bool clean = m_process->exitStatus() == QProcess::NormalExit && m_process->exitCode() == 0;
     if (!clean) {
-        m_error = QStringLiteral("handoff-server exited with status %1:\n%2").arg(m_process->exitCode()).arg(tail(m_output));
+        // The whole output (e.g. a sanitizer report) goes to a file that outlives the test.
+        QFile log(QDir::temp().filePath(QStringLiteral("handoff-server-%1.log").arg(m_pid)));
+        if (log.open(QIODevice::WriteOnly)) {
+            log.write(m_output.toUtf8());
+        }
+        m_error = QStringLiteral("handoff-server exited with status %1 (whole output in %2):\n%3")
+                      .arg(m_process->exitCode())
+                      .arg(log.fileName(), tail(m_output));
     }
     return clean;
 }

@@ -61,6 +61,7 @@ private:
     QStringList m_extraArguments;
     QUrl m_baseUrl;
     quint16 m_port = 0;
+    qint64 m_pid = 0;
     QByteArray m_apiKey;
     QString m_output;
     QString m_error;
