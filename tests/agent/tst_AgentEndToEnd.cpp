@@ -1,0 +1,473 @@
+// The agent end to end: a real handoff-server, a real headless Chromium, the
+// agent (AgentSession and the handoff-agent program) and a scripted viewer
+// built on core's SecureChannel. The person signs in through encrypted input
+// (Backspace corrections, Tab, paste, Enter), in protocol version 2 and 1; the
+// relay never carries the typed secrets in the clear; outcomes reach the server.
+
+#include "agent/cdp/CdpClient.h"
+#include "agent/input/KeyTable.h"
+#include "agent/session/AgentSession.h"
+#include "core/protocol/InputEvent.h"
+#include "core/protocol/InputEventCodec.h"
+#include "core/protocol/SecureChannel.h"
+#include "core/protocol/SecureChannelV2.h"
+#include "tests/agent/CdpTestUtil.h"
+#include "tests/support/ChromiumProcess.h"
+#include "tests/support/TestPageServer.h"
+#include "tests/support/TestPaths.h"
+#include "tests/support/TestServer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+#include <csignal>
+
+using namespace handoff::agent;
+using handoff::protocol::InputEvent;
+using handoff::protocol::InputEventCodec;
+using handoff::protocol::SecureChannel;
+using handoff::protocol::WireMessage;
+using handoff::test::ChromiumProcess;
+using handoff::test::TestPageServer;
+using handoff::test::TestServer;
+
+namespace {
+
+const QByteArray Password = "Tr0ub4dor&3";
+const QByteArray Code = "731904";
+
+const QByteArray LoginPage = R"(<!doctype html><html><head><title>bank login</title><style>
+ input { display:block; width:300px; height:30px; margin:10px; }</style></head><body>
+<form action="/signed-in" method="post">
+  <input id="user" name="user" autocomplete="off">
+  <input id="pass" name="pass" type="password">
+  <input id="code" name="code" autocomplete="off">
+  <button>Sign in</button>
+</form></body></html>)";
+
+// A viewer as the desktop app would be, minus the window: the relay socket and
+// core's channel. Records every byte it sent, to search it for secrets.
+class ScriptedViewer final : public QObject {
+public:
+    ScriptedViewer(QString sessionId, QByteArray fingerprint)
+        : m_sessionId(std::move(sessionId))
+        , m_fingerprint(std::move(fingerprint))
+    {
+        m_socket.setMaxAllowedIncomingMessageSize(8 * 1024 * 1024);
+        connect(&m_socket, &QWebSocket::textMessageReceived, this,
+                [this](const QString& text) { onMessage(WireMessage::text(text.toUtf8())); });
+        connect(&m_socket, &QWebSocket::binaryMessageReceived, this,
+                [this](const QByteArray& data) { onMessage(WireMessage::binary(data)); });
+    }
+
+    void open(const QUrl& url) { m_socket.open(url); }
+    bool isReady() const { return m_channel && m_channel->isReady(); }
+    int frames() const { return m_frames; }
+    QString sas() const { return m_channel ? m_channel->sas() : QString(); }
+    int version() const { return m_channel ? m_channel->version() : 0; }
+    const QByteArray& sentBytes() const { return m_sent; }
+    const QByteArray& receivedBytes() const { return m_received; }
+
+    void send(const InputEvent& event)
+    {
+        auto wire = m_channel->encryptInput(InputEventCodec::serialize(event));
+        QVERIFY(wire.ok());
+        write(*wire);
+    }
+    void sendControl(const QByteArray& json)
+    {
+        auto wire = m_channel->encryptControl(json);
+        QVERIFY(wire.ok());
+        write(*wire);
+    }
+
+private:
+    void write(const WireMessage& m)
+    {
+        m_sent += m.data;
+        if (m.type == WireMessage::Type::Text) {
+            m_socket.sendTextMessage(QString::fromUtf8(m.data));
+        } else {
+            m_socket.sendBinaryMessage(m.data);
+        }
+    }
+
+    void onMessage(const WireMessage& m)
+    {
+        m_received += m.data;
+        if (m.type == WireMessage::Type::Text) {
+            const QJsonObject o = QJsonDocument::fromJson(m.data).object();
+            if (o.value(QLatin1String("type")).toString() == QLatin1String("pubkey")) {
+                if (!m_channel) {
+                    auto channel = SecureChannel::createViewerFor(m.data, m_sessionId, m_fingerprint);
+                    QVERIFY2(channel.ok(), qPrintable(channel.ok() ? QString() : channel.error().message));
+                    m_channel = std::move(channel).value();
+                }
+                auto accepted = m_channel->acceptPeerKey(m.data);
+                QVERIFY2(accepted.ok(), qPrintable(accepted.ok() ? QString() : accepted.error().message));
+                if (m_channel->needsSasConfirmation()) {
+                    m_channel->confirmSas();
+                }
+                for (const WireMessage& reply : std::as_const(accepted->replies)) {
+                    write(reply);
+                }
+                return;
+            }
+            if (o.contains(QLatin1String("type")) && o.value(QLatin1String("type")).toString() != QLatin1String("frame")
+                && o.value(QLatin1String("type")).toString() != QLatin1String("encrypted")) {
+                return; // relay control messages
+            }
+        }
+        if (!m_channel) {
+            return;
+        }
+        auto incoming = m_channel->receive(m);
+        if (incoming.ok() && incoming->kind == handoff::protocol::Incoming::Kind::Frame) {
+            ++m_frames;
+        }
+    }
+
+    QWebSocket m_socket;
+    QString m_sessionId;
+    QByteArray m_fingerprint;
+    std::unique_ptr<SecureChannel> m_channel;
+    QByteArray m_sent;
+    QByteArray m_received;
+    int m_frames = 0;
+};
+
+struct LinkParts final {
+    QString sessionId;
+    QString token;
+    QByteArray fingerprint; // raw 16 bytes, empty without k
+};
+
+LinkParts parseLink(const QUrl& link)
+{
+    LinkParts parts;
+    parts.sessionId = link.path().section(QLatin1Char('/'), -1);
+    const QUrlQuery fragment(link.fragment(QUrl::FullyEncoded));
+    parts.token = fragment.queryItemValue(QStringLiteral("t"), QUrl::FullyDecoded);
+    const QString k = fragment.queryItemValue(QStringLiteral("k"), QUrl::FullyDecoded);
+    if (!k.isEmpty()) {
+        auto raw = handoff::protocol::SecureChannelV2::parseFingerprint(k.toLatin1());
+        if (raw.ok()) {
+            parts.fingerprint = *raw;
+        }
+    }
+    return parts;
+}
+
+QJsonObject getJson(const QUrl& url, const QByteArray& apiKey)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + apiKey);
+    QNetworkReply* reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+} // namespace
+
+class TestAgentEndToEnd final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void cleanupTestCase();
+
+    void signInThroughEncryptedInput_data();
+    void signInThroughEncryptedInput();
+    void agentCancelReachesServer();
+    void relayReconnects();
+    void viewerResizesViewport();
+    void commandLineExitCodes();
+
+private:
+    void typeText(ScriptedViewer& viewer, const QString& text);
+    void press(ScriptedViewer& viewer, const QString& key);
+    void clickOn(ScriptedViewer& viewer, CdpClient& cdp, const QString& id);
+    AgentSessionConfig config(int protocol) const;
+
+    std::unique_ptr<TestServer> m_server;
+    std::unique_ptr<ChromiumProcess> m_chromium;
+    TestPageServer m_pages;
+};
+
+void TestAgentEndToEnd::initTestCase()
+{
+    if (ChromiumProcess::executable().isEmpty()) {
+        QSKIP("no Chromium executable on this machine");
+    }
+    if (TestServer::program().isEmpty()) {
+        QSKIP("handoff-server is not built");
+    }
+    QVERIFY(m_pages.listen());
+    m_pages.setPage("/login", LoginPage);
+    m_pages.setPage("/signed-in", "<html><head><title>account</title></head><body>Your account</body></html>");
+    m_server = std::make_unique<TestServer>();
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    m_chromium = std::make_unique<ChromiumProcess>();
+    QVERIFY2(m_chromium->start(m_pages.url(QStringLiteral("/login"))), qPrintable(m_chromium->errorString()));
+}
+
+void TestAgentEndToEnd::init()
+{
+    CdpClient cdp;
+    QVERIFY(testutil::connectClient(cdp, m_chromium->httpEndpoint()));
+    QVERIFY(testutil::navigate(cdp, m_pages.url(QStringLiteral("/login"))));
+}
+
+void TestAgentEndToEnd::cleanup() {}
+
+void TestAgentEndToEnd::cleanupTestCase()
+{
+    m_chromium.reset();
+    if (m_server) {
+        const QString output = m_server->output();
+        m_server.reset();
+        // Nothing the person typed ever reaches the server's logs.
+        QVERIFY(!output.contains(QString::fromLatin1(Password)));
+        QVERIFY(!output.contains(QString::fromLatin1(Code)));
+    }
+}
+
+AgentSessionConfig TestAgentEndToEnd::config(int protocol) const
+{
+    AgentSessionConfig c;
+    c.server = m_server->baseUrl();
+    c.apiKey = m_server->apiKey();
+    c.cdpUrl = m_chromium->httpEndpoint();
+    c.target = QStringLiteral("/login");
+    c.protocolVersion = protocol;
+    c.request.service = QStringLiteral("Test Bank");
+    c.request.blockerType = QStringLiteral("password");
+    c.request.hint = QStringLiteral("Sign in, please");
+    c.request.ttlSeconds = 300;
+    return c;
+}
+
+void TestAgentEndToEnd::typeText(ScriptedViewer& viewer, const QString& text)
+{
+    for (const QChar c : text) {
+        const QString key(c);
+        const auto* def = KeyTable::byKey(key);
+        const QString code = def ? def->code : QString();
+        const int modifiers = (def && def->shiftKey == key && def->key != key) ? InputEvent::ModifierShift : 0;
+        viewer.send(InputEvent::keyDown(key, code, modifiers));
+        viewer.send(InputEvent::keyPress(key));
+        viewer.send(InputEvent::keyUp(key, code, modifiers));
+        QTest::qWait(40);
+    }
+}
+
+void TestAgentEndToEnd::press(ScriptedViewer& viewer, const QString& key)
+{
+    viewer.send(InputEvent::keyDown(key, key));
+    viewer.send(InputEvent::keyUp(key, key));
+    QTest::qWait(40);
+}
+
+void TestAgentEndToEnd::clickOn(ScriptedViewer& viewer, CdpClient& cdp, const QString& id)
+{
+    const QJsonArray r = testutil::evaluate(cdp, QStringLiteral("(() => { const r = document.getElementById('%1')"
+                                                                ".getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+                                                     .arg(id))
+                             .toArray();
+    viewer.send(InputEvent::click(r.at(0).toDouble(), r.at(1).toDouble()));
+}
+
+void TestAgentEndToEnd::signInThroughEncryptedInput_data()
+{
+    QTest::addColumn<int>("protocol");
+    QTest::newRow("version 2") << 2;
+    QTest::newRow("version 1") << 1;
+}
+
+void TestAgentEndToEnd::signInThroughEncryptedInput()
+{
+    QFETCH(int, protocol);
+    AgentSession session(config(protocol));
+    QSignalSpy link(&session, &AgentSession::linkReady);
+    QSignalSpy sas(&session, &AgentSession::sasReady);
+    QSignalSpy finished(&session, &AgentSession::finished);
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(link.size(), 1, 60000);
+    const QUrl url = link.at(0).at(0).toUrl();
+    const LinkParts parts = parseLink(url);
+    QVERIFY(parts.sessionId.startsWith(QStringLiteral("sess_")));
+    QVERIFY(!parts.token.isEmpty());
+    QCOMPARE(parts.fingerprint.isEmpty(), protocol == 1);
+
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
+    QCOMPARE(viewer.version(), protocol);
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > 0, 20000);
+    if (protocol == 2) {
+        QTRY_COMPARE(sas.size(), 1);
+        QCOMPARE(sas.at(0).at(0).toString(), viewer.sas());
+        QCOMPARE(viewer.sas().size(), 6);
+    }
+
+    CdpClient cdp;
+    QVERIFY(testutil::connectClient(cdp, m_chromium->httpEndpoint(), QStringLiteral("/login")));
+    const qsizetype before = m_pages.requests().size();
+    clickOn(viewer, cdp, QStringLiteral("user"));
+    typeText(viewer, QStringLiteral("alicx"));
+    press(viewer, QStringLiteral("Backspace"));
+    typeText(viewer, QStringLiteral("e"));
+    press(viewer, QStringLiteral("Tab"));
+    typeText(viewer, QString::fromLatin1(Password) + QStringLiteral("zz"));
+    press(viewer, QStringLiteral("Backspace"));
+    press(viewer, QStringLiteral("Backspace"));
+    press(viewer, QStringLiteral("Tab"));
+    viewer.send(InputEvent::paste(QString::fromLatin1(Code)));
+    QVERIFY(testutil::waitForTrue(cdp, QStringLiteral("document.getElementById('code').value.length === 6")));
+    press(viewer, QStringLiteral("Enter"));
+    QVERIFY(testutil::waitForTrue(cdp, QStringLiteral("document.title === 'account'"), 15000));
+    const auto post = std::find_if(m_pages.requests().cbegin() + before, m_pages.requests().cend(),
+                                   [](const handoff::test::RecordedRequest& r) { return r.method == "POST"; });
+    QVERIFY(post != m_pages.requests().cend());
+    QCOMPARE(post->body, QByteArray("user=alice&pass=" + QUrl::toPercentEncoding(QString::fromLatin1(Password)) + "&code=" + Code));
+
+    // What went over the relay never holds the secrets in the clear.
+    QVERIFY(!viewer.sentBytes().contains(Password));
+    QVERIFY(!viewer.sentBytes().contains(Code));
+
+    viewer.send(InputEvent::resolved());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+    QCOMPARE(finished.at(0).at(0).value<AgentSession::Outcome>(), AgentSession::Outcome::Resolved);
+    const QJsonObject status = getJson(m_server->url(QStringLiteral("/session/") + parts.sessionId), m_server->apiKey());
+    QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("RESOLVED"));
+}
+
+void TestAgentEndToEnd::agentCancelReachesServer()
+{
+    AgentSession session(config(2));
+    QSignalSpy link(&session, &AgentSession::linkReady);
+    QSignalSpy finished(&session, &AgentSession::finished);
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(link.size(), 1, 60000);
+    session.cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+    QCOMPARE(finished.at(0).at(0).value<AgentSession::Outcome>(), AgentSession::Outcome::Cancelled);
+    const QJsonObject status = getJson(m_server->url(QStringLiteral("/session/") + session.sessionId()), m_server->apiKey());
+    QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"));
+}
+
+void TestAgentEndToEnd::relayReconnects()
+{
+    AgentSession session(config(2));
+    QSignalSpy link(&session, &AgentSession::linkReady);
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(link.size(), 1, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(session.relayConnections(), 1, 10000);
+    session.abortRelayForTest();
+    QTRY_COMPARE_WITH_TIMEOUT(session.relayConnections(), 2, 10000);
+    QVERIFY(!session.isFinished());
+    // A viewer that arrives after the reconnect still gets the key and frames.
+    const LinkParts parts = parseLink(link.at(0).at(0).toUrl());
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > 0, 20000);
+    session.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(session.isFinished(), 15000);
+}
+
+void TestAgentEndToEnd::viewerResizesViewport()
+{
+    AgentSession session(config(2));
+    QSignalSpy link(&session, &AgentSession::linkReady);
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(link.size(), 1, 60000);
+    const LinkParts parts = parseLink(link.at(0).at(0).toUrl());
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
+    viewer.sendControl(R"({"type":"viewport","width":900,"height":700})");
+    CdpClient cdp;
+    QVERIFY(testutil::connectClient(cdp, m_chromium->httpEndpoint(), QStringLiteral("/login")));
+    QVERIFY(testutil::waitForTrue(cdp, QStringLiteral("innerWidth === 900 && innerHeight === 700")));
+    QVERIFY(testutil::call(cdp, QStringLiteral("Emulation.clearDeviceMetricsOverride")).ok());
+    viewer.send(InputEvent::cancelled());
+    QTRY_VERIFY_WITH_TIMEOUT(session.isFinished(), 15000);
+    QCOMPARE(*session.outcome(), AgentSession::Outcome::Cancelled);
+}
+
+void TestAgentEndToEnd::commandLineExitCodes()
+{
+    const QString program = handoff::test::TestPaths::program(QStringLiteral("handoff-agent"));
+    if (program.isEmpty()) {
+        QSKIP("handoff-agent is not built");
+    }
+    const auto run = [&](QProcess& agent) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HANDOFF_API_KEY"), QString::fromLatin1(m_server->apiKey()));
+        agent.setProcessEnvironment(env);
+        agent.start(program, {QStringLiteral("to-human"), QStringLiteral("--server"), m_server->baseUrl().toString(),
+                              QStringLiteral("--cdp-url"), m_chromium->httpEndpoint().toString(),
+                              QStringLiteral("--target"), QStringLiteral("/login"), QStringLiteral("--service"),
+                              QStringLiteral("CLI Bank"), QStringLiteral("--json")});
+        QVERIFY(agent.waitForStarted());
+    };
+    const auto readLink = [](QProcess& agent) {
+        QUrl url;
+        const QDeadlineTimer deadline(30000);
+        while (url.isEmpty() && !deadline.hasExpired()) {
+            if (!agent.canReadLine()) {
+                agent.waitForReadyRead(200);
+                continue;
+            }
+            const QJsonObject line = QJsonDocument::fromJson(agent.readLine()).object();
+            if (line.value(QLatin1String("event")).toString() == QLatin1String("link")) {
+                url = QUrl(line.value(QLatin1String("session_url")).toString());
+            }
+        }
+        return url;
+    };
+
+    // Resolved by the viewer: exit 0.
+    QProcess resolved;
+    run(resolved);
+    const LinkParts parts = parseLink(readLink(resolved));
+    QVERIFY(!parts.sessionId.isEmpty());
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
+    viewer.send(InputEvent::resolved());
+    QTRY_VERIFY_WITH_TIMEOUT(resolved.state() == QProcess::NotRunning, 20000);
+    QCOMPARE(resolved.exitCode(), 0);
+    const QByteArray output = resolved.readAll();
+    QVERIFY(output.contains("\"outcome\":\"resolved\""));
+    QVERIFY(output.contains("\"event\":\"sas\""));
+    QVERIFY(!output.contains(m_server->apiKey()));
+
+    // SIGTERM cancels the session cleanly: exit 3, and the server knows.
+    QProcess cancelled;
+    run(cancelled);
+    const LinkParts second = parseLink(readLink(cancelled));
+    QVERIFY(!second.sessionId.isEmpty());
+    ::kill(static_cast<pid_t>(cancelled.processId()), SIGTERM);
+    QVERIFY(cancelled.waitForFinished(20000));
+    QCOMPARE(cancelled.exitCode(), 3);
+    const QJsonObject status = getJson(m_server->url(QStringLiteral("/session/") + second.sessionId), m_server->apiKey());
+    QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"));
+}
+
+QTEST_GUILESS_MAIN(TestAgentEndToEnd)
+#include "tst_AgentEndToEnd.moc"
