@@ -47,7 +47,11 @@ default="$(xdg-mime query default x-scheme-handler/handoff)"
     || fail "xdg-mime query default x-scheme-handler/handoff says '$default', not $HANDOFF_APP_ID.desktop"
 note "default handler of x-scheme-handler/handoff: $default"
 
-random_base62() { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c "$1"; }
+random_base62() {
+    local alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" out="" i
+    for ((i = 0; i < $1; i++)); do out+="${alphabet:SRANDOM % 62:1}"; done
+    printf '%s' "$out"
+}
 session1="sess_$(random_base62 24)"
 session2="sess_$(random_base62 24)"
 token1="$(random_base62 32)"
