@@ -2,6 +2,7 @@
 
 #include "core/device/DeviceStatements.h"
 #include "core/device/SessionRequestNotice.h"
+#include "server/ciba/CibaApi.h"
 #include "server/ciba/ClientStore.h"
 #include "server/device/DeviceApi.h"
 #include "server/device/DeviceHub.h"
@@ -24,11 +25,13 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
     , m_deviceApi(std::make_unique<DeviceApi>(*m_devices, *m_users,
                                               device::DeviceStatements::serverIdentity(publicUrl)))
     , m_deviceHub(std::make_unique<DeviceHub>(*m_devices, *m_users, device::DeviceStatements::serverIdentity(publicUrl)))
+    , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub))
 {
 }
 
 CibaModule::~CibaModule()
 {
+    m_cibaApi.reset();
     m_deviceHub.reset(); // sockets before the stores they read
 }
 
@@ -50,6 +53,7 @@ void CibaModule::shutdown()
 void CibaModule::registerRoutes(Router& router)
 {
     m_deviceApi->registerRoutes(router);
+    m_cibaApi->registerRoutes(router);
 }
 
 } // namespace handoff::server

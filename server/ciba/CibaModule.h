@@ -15,6 +15,7 @@ class QWebSocket;
 
 namespace handoff::server {
 
+class CibaApi;
 class ClientStore;
 class Database;
 class DeviceApi;
@@ -25,6 +26,7 @@ class UserStore;
 class CibaModule final {
 public:
     CibaModule(Database& database, const QUrl& publicUrl);
+
     ~CibaModule();
     Q_DISABLE_COPY_MOVE(CibaModule)
 
@@ -42,6 +44,7 @@ private:
     std::unique_ptr<ClientStore> m_clients;
     std::unique_ptr<DeviceApi> m_deviceApi;
     std::unique_ptr<DeviceHub> m_deviceHub;
+    std::unique_ptr<CibaApi> m_cibaApi;
 };
 
 } // namespace handoff::server
