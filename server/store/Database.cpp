@@ -1,6 +1,7 @@
 #include "server/store/Database.h"
 
 #include "server/app/Logging.h"
+#include "server/ciba/CibaSchema.h"
 #include "server/device/DeviceSchema.h"
 
 #include <QDateTime>
@@ -49,6 +50,7 @@ const QList<Migration>& migrations()
              "CREATE INDEX sessions_by_status_expiry ON sessions(status, expires_at)",
          }},
         {2, DeviceSchema::migrationStatements()}, // users, devices, pairings, CIBA clients
+        {3, CibaSchema::migrationStatements()},   // CIBA requests
     };
     return list;
 }
