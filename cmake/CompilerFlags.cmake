@@ -18,3 +18,6 @@ endif()
 # Qt: no implicit string conversions that hide encoding bugs, no keyword macros.
 add_compile_definitions(QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII QT_NO_URL_CAST_FROM_STRING
                         QT_NO_NARROWING_CONVERSIONS_IN_CONNECT QT_NO_KEYWORDS)
+
+# Full RELRO and immediate binding: the GOT is read-only once the program runs.
+add_link_options(-Wl,-z,relro,-z,now)

@@ -26,6 +26,7 @@ HANDOFF_DEBIAN_PACKAGES=(
     nodejs npm
     xvfb xauth x11-utils trayer dbus dbus-x11 gnome-keyring libsecret-tools
     chromium imagemagick procps
+    lintian desktop-file-utils appstream xdg-utils systemd librsvg2-bin dpkg-dev fakeroot file
 )
 
 # Installs the packages of the list above that are not installed yet. Idempotent:
