@@ -2,6 +2,7 @@
 
 #include "core/device/DeviceStatements.h"
 #include "core/device/SessionRequestNotice.h"
+#include "server/ciba/ApprovalService.h"
 #include "server/ciba/CibaApi.h"
 #include "server/ciba/ClientStore.h"
 #include "server/device/DeviceApi.h"
@@ -26,13 +27,19 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
                                               device::DeviceStatements::serverIdentity(publicUrl)))
     , m_deviceHub(std::make_unique<DeviceHub>(*m_devices, *m_users, device::DeviceStatements::serverIdentity(publicUrl)))
     , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub))
+    , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub,
+                                                    device::DeviceStatements::serverIdentity(publicUrl)))
 {
+    m_deviceHub->setPendingProvider([this](const QString& userId) { return m_approvals->pendingFor(userId); });
+    m_deviceHub->setDecisionHandler(
+        [this](const DeviceRecord& device, const QJsonObject& message) { return m_approvals->decide(device, message); });
 }
 
 CibaModule::~CibaModule()
 {
+    m_deviceHub.reset(); // sockets first: they call into the services below
+    m_approvals.reset();
     m_cibaApi.reset();
-    m_deviceHub.reset(); // sockets before the stores they read
 }
 
 bool CibaModule::isDevicePath(const QByteArray& path)

@@ -15,6 +15,7 @@ class QWebSocket;
 
 namespace handoff::server {
 
+class ApprovalService;
 class CibaApi;
 class ClientStore;
 class Database;
@@ -45,6 +46,7 @@ private:
     std::unique_ptr<DeviceApi> m_deviceApi;
     std::unique_ptr<DeviceHub> m_deviceHub;
     std::unique_ptr<CibaApi> m_cibaApi;
+    std::unique_ptr<ApprovalService> m_approvals;
 };
 
 } // namespace handoff::server

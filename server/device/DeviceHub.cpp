@@ -156,6 +156,16 @@ void DeviceHub::onText(QWebSocket* socket, const QString& text)
         authenticate(peer, message);
         return;
     }
+    if (type == QLatin1String("approval_decision") && m_decisionHandler) {
+        // The device is looked up again: a revocation since it connected counts.
+        Result<std::optional<DeviceRecord>> device = m_devices.find(peer.deviceId);
+        if (!device || !device->has_value() || (*device)->revokedAtMs) {
+            close(socket, CloseRevoked, QStringLiteral("device revoked"));
+            return;
+        }
+        send(socket, m_decisionHandler(**device, message));
+        return;
+    }
     send(socket, QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
                              {QStringLiteral("code"), QStringLiteral("unsupported")},
                              {QStringLiteral("message"), QStringLiteral("unknown message type")}});
@@ -197,7 +207,7 @@ void DeviceHub::authenticate(Peer& peer, const QJsonObject& message)
                      {QStringLiteral("device_id"), deviceId},
                      {QStringLiteral("device_name"), (*device)->name},
                      {QStringLiteral("user"), user && user->has_value() ? (*user)->email : QString()},
-                     {QStringLiteral("pending"), QJsonArray()},
+                     {QStringLiteral("pending"), m_pendingProvider ? m_pendingProvider(peer.userId) : QJsonArray()},
                  });
 }
 

@@ -13,10 +13,13 @@
 #include "server/device/DeviceStore.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+
+#include <functional>
 
 class QWebSocket;
 
@@ -31,6 +34,18 @@ class DeviceHub final : public QObject {
 public:
     DeviceHub(DeviceStore& devices, UserStore& users, QString serverIdentity, QObject* parent = nullptr);
     ~DeviceHub() override;
+
+    // Requests waiting for a user, listed in each welcome ({"pending": [...]}).
+    void setPendingProvider(std::function<QJsonArray(const QString& userId)> provider)
+    {
+        m_pendingProvider = std::move(provider);
+    }
+    // Checks an approval_decision of an authenticated device and returns the
+    // decision_result to send back.
+    void setDecisionHandler(std::function<QJsonObject(const DeviceRecord&, const QJsonObject&)> handler)
+    {
+        m_decisionHandler = std::move(handler);
+    }
 
     static bool isDevicePath(const QByteArray& path);
     // Takes ownership of a socket fresh from the WebSocket handshake.
@@ -65,6 +80,8 @@ private:
     QString m_serverIdentity;
     QHash<QWebSocket*, Peer> m_peers;
     QTimer m_pingTimer;
+    std::function<QJsonArray(const QString&)> m_pendingProvider;
+    std::function<QJsonObject(const DeviceRecord&, const QJsonObject&)> m_decisionHandler;
 };
 
 } // namespace handoff::server

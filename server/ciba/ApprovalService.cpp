@@ -1,0 +1,153 @@
+#include "server/ciba/ApprovalService.h"
+
+#include "core/crypto/SigningKey.h"
+#include "core/device/ApprovalRequest.h"
+#include "core/device/DeviceStatements.h"
+#include "server/device/DeviceHub.h"
+#include "server/device/DeviceStore.h"
+#include "server/store/Database.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace handoff::server {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcApproval, "handoff.ciba", QtInfoMsg)
+
+constexpr const char* requestColumns =
+    "SELECT auth_req_id, client_id, client_name, user_email, scope, binding_message, requested_at, expires_at, "
+    "status, user_id FROM ciba_requests ";
+
+device::ApprovalRequest fromQuery(const QSqlQuery& query)
+{
+    device::ApprovalRequest request;
+    request.authReqId = query.value(0).toString();
+    request.clientId = query.value(1).toString();
+    request.clientName = query.value(2).toString();
+    request.user = query.value(3).toString();
+    request.scope = query.value(4).toString();
+    request.bindingMessage = query.value(5).toString();
+    request.requestedAt = device::DeviceStatements::timestamp(query.value(6).toLongLong());
+    request.expiresAt = device::DeviceStatements::timestamp(query.value(7).toLongLong());
+    return request;
+}
+
+QJsonObject result(const QString& authReqId, bool accepted, const QString& code, const QString& message)
+{
+    QJsonObject answer{{QStringLiteral("type"), QStringLiteral("decision_result")},
+                       {QStringLiteral("auth_req_id"), authReqId},
+                       {QStringLiteral("accepted"), accepted}};
+    if (!accepted) {
+        answer.insert(QStringLiteral("error"), code);
+        answer.insert(QStringLiteral("message"), message);
+    }
+    return answer;
+}
+
+} // namespace
+
+ApprovalService::ApprovalService(Database& database, DeviceHub& hub, QString serverIdentity)
+    : m_database(database)
+    , m_hub(hub)
+    , m_serverIdentity(std::move(serverIdentity))
+{
+}
+
+QJsonArray ApprovalService::pendingFor(const QString& userId)
+{
+    QSqlQuery query(m_database.handle());
+    query.prepare(QLatin1String(requestColumns)
+                  + QStringLiteral("WHERE user_id = ? AND status = 'pending' AND expires_at > ? ORDER BY requested_at"));
+    query.addBindValue(userId);
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    QJsonArray pending;
+    if (!query.exec()) {
+        qCWarning(lcApproval).noquote() << "cannot list pending requests:" << query.lastError().text();
+        return pending;
+    }
+    while (query.next()) {
+        pending.append(fromQuery(query).toJson());
+    }
+    return pending;
+}
+
+QJsonObject ApprovalService::decide(const DeviceRecord& device, const QJsonObject& message)
+{
+    const QString authReqId = message.value(QStringLiteral("auth_req_id")).toString().left(256);
+    const QString decision = message.value(QStringLiteral("decision")).toString();
+    const QString decidedAt = message.value(QStringLiteral("decided_at")).toString();
+    const auto signature = QByteArray::fromBase64Encoding(
+        message.value(QStringLiteral("signature")).toString().toLatin1(),
+        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QDateTime decidedTime = QDateTime::fromString(decidedAt, Qt::ISODate);
+    if (authReqId.isEmpty()
+        || (decision != device::DeviceStatements::approveWord() && decision != device::DeviceStatements::denyWord())
+        || !decidedTime.isValid() || decidedAt.size() > 64 || !signature
+        || (*signature).size() != crypto::SigningKey::SignatureSize) {
+        return result(authReqId, false, QStringLiteral("invalid_message"), QStringLiteral("the decision is malformed"));
+    }
+    if (qAbs(decidedTime.toMSecsSinceEpoch() - now) > MaxClockSkewMs) {
+        return result(authReqId, false, QStringLiteral("clock_skew"),
+                      QStringLiteral("the device's clock is too far from the server's"));
+    }
+    QSqlQuery query(m_database.handle());
+    query.prepare(QLatin1String(requestColumns) + QStringLiteral("WHERE auth_req_id = ?"));
+    query.addBindValue(authReqId);
+    if (!query.exec()) {
+        qCWarning(lcApproval).noquote() << query.lastError().text();
+        return result(authReqId, false, QStringLiteral("server_error"), QStringLiteral("the server could not check the decision"));
+    }
+    if (!query.next() || query.value(9).toString() != device.userId) {
+        qCWarning(lcApproval).noquote() << "refused a decision by device" << device.id << "for an unknown request";
+        return result(authReqId, false, QStringLiteral("unknown_request"), QStringLiteral("no such request for this user"));
+    }
+    const device::ApprovalRequest request = fromQuery(query);
+    const QString status = query.value(8).toString();
+    const qint64 expiresAt = query.value(7).toLongLong();
+    query.finish();
+    if (status != QLatin1String("pending")) {
+        return result(authReqId, false, QStringLiteral("already_decided"), QStringLiteral("this request was already settled"));
+    }
+    if (now >= expiresAt) {
+        return result(authReqId, false, QStringLiteral("expired"), QStringLiteral("this request has expired"));
+    }
+    const QByteArray statement =
+        device::DeviceStatements::approvalDecision(m_serverIdentity, request, device.id, decision, decidedAt);
+    if (!crypto::SigningKey::verify(device.publicKey, statement, *signature)) {
+        qCWarning(lcApproval).noquote() << "refused a decision with a bad signature from device" << device.id;
+        return result(authReqId, false, QStringLiteral("bad_signature"),
+                      QStringLiteral("the signature does not match this device and request"));
+    }
+    const bool approve = decision == device::DeviceStatements::approveWord();
+    QSqlQuery update(m_database.handle());
+    update.prepare(QStringLiteral(
+        "UPDATE ciba_requests SET status = ?, decided_at = ?, decision_device_id = ?, decision_decided_at = ?, "
+        "decision_signature = ? WHERE auth_req_id = ? AND status = 'pending' AND expires_at > ?"));
+    update.addBindValue(approve ? QStringLiteral("approved") : QStringLiteral("denied"));
+    update.addBindValue(now);
+    update.addBindValue(device.id);
+    update.addBindValue(decidedAt);
+    update.addBindValue(*signature);
+    update.addBindValue(authReqId);
+    update.addBindValue(now);
+    if (!update.exec() || update.numRowsAffected() != 1) {
+        return result(authReqId, false, QStringLiteral("already_decided"), QStringLiteral("this request was already settled"));
+    }
+    qCInfo(lcApproval).noquote() << "request from client" << request.clientId << (approve ? "approved" : "denied")
+                                 << "on device" << device.id;
+    m_hub.sendToUser(device.userId,
+                     QJsonObject{{QStringLiteral("type"), QStringLiteral("approval_closed")},
+                                 {QStringLiteral("auth_req_id"), authReqId},
+                                 {QStringLiteral("outcome"), approve ? QStringLiteral("approved") : QStringLiteral("denied")},
+                                 {QStringLiteral("by_device"), device.name},
+                                 {QStringLiteral("message"), approve ? QStringLiteral("Approved on %1.").arg(device.name)
+                                                                     : QStringLiteral("Denied on %1.").arg(device.name)}});
+    return result(authReqId, true, {}, {});
+}
+
+} // namespace handoff::server
