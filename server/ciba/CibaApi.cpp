@@ -1,17 +1,20 @@
 #include "server/ciba/CibaApi.h"
 
+#include "core/crypto/Digest.h"
 #include "core/crypto/Random.h"
 #include "core/device/ApprovalRequest.h"
 #include "core/device/DeviceStatements.h"
 #include "server/ciba/BindingMessage.h"
 #include "server/ciba/ClientStore.h"
 #include "server/ciba/OAuthForm.h"
+#include "server/ciba/ServerKey.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/device/UserStore.h"
 #include "server/store/Database.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -48,19 +51,183 @@ std::optional<QString> formDecode(const QByteArray& raw)
 
 } // namespace
 
-CibaApi::CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub)
+CibaApi::CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub,
+                 QString issuer)
     : m_database(database)
     , m_clients(clients)
     , m_users(users)
     , m_devices(devices)
     , m_hub(hub)
+    , m_issuer(std::move(issuer))
 {
+}
+
+CibaApi::~CibaApi() = default;
+
+ServerKey* CibaApi::serverKey()
+{
+    if (!m_key) {
+        Result<std::unique_ptr<ServerKey>> key = ServerKey::loadOrCreate(m_database);
+        if (!key) {
+            qCWarning(lcCibaApi).noquote() << "no signing key:" << key.error().message;
+            return nullptr;
+        }
+        m_key = std::move(key).value();
+    }
+    return m_key.get();
 }
 
 void CibaApi::registerRoutes(Router& router)
 {
     router.add("POST", "/bc-authorize",
                [this](const HttpRequest& request, const QStringList&) { return backchannelAuthenticate(request); });
+    router.add("POST", "/token", [this](const HttpRequest& request, const QStringList&) { return token(request); });
+    router.add("GET", "/jwks", [this](const HttpRequest&, const QStringList&) { return jwks(); });
+}
+
+HttpResponse CibaApi::jwks()
+{
+    ServerKey* key = serverKey();
+    if (!key) {
+        return serverError(QStringLiteral("no signing key"));
+    }
+    return HttpResponse::json(200, QJsonObject{{QStringLiteral("keys"), QJsonArray{key->publicJwk()}}});
+}
+
+HttpResponse CibaApi::token(const HttpRequest& request)
+{
+    if (!request.header("content-type").toLower().startsWith("application/x-www-form-urlencoded")) {
+        return oauthError(400, QStringLiteral("invalid_request"),
+                          QStringLiteral("the body must be application/x-www-form-urlencoded"));
+    }
+    Result<QMap<QString, QString>> parsed = OAuthForm::parse(request.body);
+    if (!parsed) {
+        return oauthError(400, QStringLiteral("invalid_request"), parsed.error().message);
+    }
+    const QMap<QString, QString>& form = *parsed;
+    HttpResponse failure;
+    const std::optional<ClientRecord> client = authenticateClient(request, form, &failure);
+    if (!client) {
+        return failure;
+    }
+    if (!form.contains(QStringLiteral("grant_type"))) {
+        return oauthError(400, QStringLiteral("invalid_request"), QStringLiteral("grant_type is required"));
+    }
+    if (form.value(QStringLiteral("grant_type")) != QLatin1String("urn:openid:params:grant-type:ciba")) {
+        return oauthError(400, QStringLiteral("unsupported_grant_type"),
+                          QStringLiteral("this server grants urn:openid:params:grant-type:ciba only"));
+    }
+    if (client->mode == QLatin1String("push")) {
+        return oauthError(400, QStringLiteral("unauthorized_client"),
+                          QStringLiteral("a push-mode client receives its tokens and must not poll"));
+    }
+    const QString authReqId = form.value(QStringLiteral("auth_req_id"));
+    if (authReqId.isEmpty()) {
+        return oauthError(400, QStringLiteral("invalid_request"), QStringLiteral("auth_req_id is required"));
+    }
+    QSqlQuery query(m_database.handle());
+    query.prepare(QStringLiteral("SELECT client_id, user_id, scope, status, expires_at, poll_interval, last_poll_at, "
+                                 "redeemed_at, decided_at FROM ciba_requests WHERE auth_req_id = ?"));
+    query.addBindValue(authReqId);
+    if (!query.exec()) {
+        return serverError(query.lastError().text());
+    }
+    const HttpResponse invalidGrant =
+        oauthError(400, QStringLiteral("invalid_grant"), QStringLiteral("auth_req_id is unknown, another client's or already used"));
+    if (!query.next() || query.value(0).toString() != client->id || !query.value(7).isNull()) {
+        return invalidGrant;
+    }
+    const QString userId = query.value(1).toString();
+    const QString scope = query.value(2).toString();
+    const QString status = query.value(3).toString();
+    const qint64 expiresAt = query.value(4).toLongLong();
+    const int interval = query.value(5).toInt();
+    const std::optional<qint64> lastPoll = query.value(6).isNull() ? std::nullopt : std::optional<qint64>(query.value(6).toLongLong());
+    const qint64 decidedAt = query.value(8).toLongLong();
+    query.finish();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+
+    if (status == QLatin1String("denied")) {
+        return oauthError(400, QStringLiteral("access_denied"), QStringLiteral("the person denied the request"));
+    }
+    if (status == QLatin1String("pending")) {
+        if (now >= expiresAt) {
+            return oauthError(400, QStringLiteral("expired_token"), QStringLiteral("the request expired; make a new one"));
+        }
+        const bool tooFast = lastPoll && now - *lastPoll < qint64(interval) * 1000 - 250;
+        QSqlQuery poll(m_database.handle());
+        poll.prepare(QStringLiteral("UPDATE ciba_requests SET last_poll_at = ?, poll_interval = ? WHERE auth_req_id = ?"));
+        poll.addBindValue(now);
+        poll.addBindValue(tooFast ? interval + SlowDownStepSeconds : interval);
+        poll.addBindValue(authReqId);
+        if (!poll.exec()) {
+            return serverError(poll.lastError().text());
+        }
+        if (tooFast) {
+            return oauthError(400, QStringLiteral("slow_down"),
+                              QStringLiteral("poll at most every %1 s").arg(interval + SlowDownStepSeconds));
+        }
+        return oauthError(400, QStringLiteral("authorization_pending"), QStringLiteral("the person has not answered yet"));
+    }
+    if (status != QLatin1String("approved")) {
+        return oauthError(400, QStringLiteral("expired_token"), QStringLiteral("the request expired; make a new one"));
+    }
+
+    ServerKey* key = serverKey();
+    if (!key) {
+        return serverError(QStringLiteral("no signing key"));
+    }
+    // Single use: only the poll that marks it redeemed gets the tokens.
+    QSqlQuery redeem(m_database.handle());
+    redeem.prepare(QStringLiteral("UPDATE ciba_requests SET redeemed_at = ? WHERE auth_req_id = ? AND redeemed_at IS NULL"));
+    redeem.addBindValue(now);
+    redeem.addBindValue(authReqId);
+    if (!redeem.exec()) {
+        return serverError(redeem.lastError().text());
+    }
+    if (redeem.numRowsAffected() != 1) {
+        return invalidGrant;
+    }
+    Result<QByteArray> jti = crypto::Random::token(16);
+    if (!jti) {
+        return serverError(jti.error().message);
+    }
+    const qint64 issuedAt = now / 1000;
+    Result<QString> accessToken = key->signJwt(
+        QJsonObject{{QStringLiteral("typ"), QStringLiteral("at+jwt")}},
+        QJsonObject{{QStringLiteral("iss"), m_issuer},
+                    {QStringLiteral("sub"), userId},
+                    {QStringLiteral("aud"), client->id},
+                    {QStringLiteral("client_id"), client->id},
+                    {QStringLiteral("scope"), scope},
+                    {QStringLiteral("jti"), QString::fromLatin1(*jti)},
+                    {QStringLiteral("iat"), issuedAt},
+                    {QStringLiteral("exp"), issuedAt + AccessTokenSeconds}});
+    if (!accessToken) {
+        return serverError(accessToken.error().message);
+    }
+    const QByteArray accessHash = crypto::Digest::sha256(accessToken->toLatin1());
+    Result<QString> idToken = key->signJwt(
+        QJsonObject{{QStringLiteral("typ"), QStringLiteral("JWT")}},
+        QJsonObject{{QStringLiteral("iss"), m_issuer},
+                    {QStringLiteral("sub"), userId},
+                    {QStringLiteral("aud"), client->id},
+                    {QStringLiteral("iat"), issuedAt},
+                    {QStringLiteral("exp"), issuedAt + AccessTokenSeconds},
+                    {QStringLiteral("auth_time"), decidedAt / 1000},
+                    {QStringLiteral("at_hash"), QString::fromLatin1(ServerKey::base64Url(accessHash.first(16)))},
+                    {QStringLiteral("urn:openid:params:jwt:claim:auth_req_id"), authReqId}});
+    if (!idToken) {
+        return serverError(idToken.error().message);
+    }
+    qCInfo(lcCibaApi).noquote() << "issued tokens to client" << client->id << "for user" << userId;
+    HttpResponse response = HttpResponse::json(200, QJsonObject{{QStringLiteral("access_token"), *accessToken},
+                                                                {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                                                {QStringLiteral("expires_in"), AccessTokenSeconds},
+                                                                {QStringLiteral("id_token"), *idToken},
+                                                                {QStringLiteral("scope"), scope}});
+    response.setHeader("Pragma", "no-cache");
+    return response;
 }
 
 HttpResponse CibaApi::oauthError(int status, const QString& code, const QString& description)

@@ -10,17 +10,28 @@
 // login_hint_token and id_token_hint are not supported (invalid_request), so
 // expired_login_hint_token never arises. A new request goes at once, as an
 // approval_request, to the user's online devices.
+//
+// The token endpoint (CIBA Core 10-11), POST /token, grant
+// urn:openid:params:grant-type:ciba with auth_req_id: 200 {access_token,
+// token_type, expires_in, id_token, scope} once a device approved, else
+// authorization_pending, slow_down (polled faster than the interval; the
+// interval then grows by 5 s), expired_token, access_denied, invalid_grant
+// (unknown, another client's or already redeemed auth_req_id), invalid_request,
+// invalid_client (401), unauthorized_client (push clients must not poll),
+// unsupported_grant_type. Tokens are ES256 JWTs (ServerKey), published at /jwks.
 
 #include "server/http/Router.h"
 
 #include <QMap>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace handoff::server {
 
 class ClientStore;
+class ServerKey;
 class Database;
 class DeviceHub;
 class DeviceStore;
@@ -29,18 +40,26 @@ struct ClientRecord;
 
 class CibaApi final {
 public:
-    CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub);
+    CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub,
+            QString issuer);
+    ~CibaApi();
+    Q_DISABLE_COPY_MOVE(CibaApi)
     void registerRoutes(Router& router);
 
     static constexpr int MaxPendingPerUser = 3;
     static constexpr int DefaultExpirySeconds = 300;
     static constexpr int MaxExpirySeconds = 1800;
     static constexpr qsizetype MaxNotificationTokenLength = 1024;
+    static constexpr int AccessTokenSeconds = 300;
+    static constexpr int SlowDownStepSeconds = 5;
 
     static HttpResponse oauthError(int status, const QString& code, const QString& description);
 
 private:
     HttpResponse backchannelAuthenticate(const HttpRequest& request);
+    HttpResponse token(const HttpRequest& request);
+    HttpResponse jwks();
+    ServerKey* serverKey(); // loaded (or made) on first use
     // The authenticated client, or the 400/401 to answer with.
     std::optional<ClientRecord> authenticateClient(const HttpRequest& request, const QMap<QString, QString>& form,
                                                    HttpResponse* failure);
@@ -50,6 +69,8 @@ private:
     UserStore& m_users;
     DeviceStore& m_devices;
     DeviceHub& m_hub;
+    QString m_issuer;
+    std::unique_ptr<ServerKey> m_key;
 };
 
 } // namespace handoff::server

@@ -26,7 +26,8 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
     , m_deviceApi(std::make_unique<DeviceApi>(*m_devices, *m_users,
                                               device::DeviceStatements::serverIdentity(publicUrl)))
     , m_deviceHub(std::make_unique<DeviceHub>(*m_devices, *m_users, device::DeviceStatements::serverIdentity(publicUrl)))
-    , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub))
+    , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub,
+                                          publicUrl.toString(QUrl::FullyEncoded)))
     , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub,
                                                     device::DeviceStatements::serverIdentity(publicUrl)))
 {
