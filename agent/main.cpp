@@ -3,10 +3,14 @@
 
 #include "agent/cli/ArgumentParser.h"
 #include "agent/cli/CommandRunner.h"
+#include "agent/cli/SignalWatcher.h"
+#include "agent/mcp/McpServer.h"
+#include "agent/mcp/StdioTransport.h"
 #include "core/crypto/SelfTest.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -38,9 +42,24 @@ int main(int argc, char** argv)
         return CommandRunner::toHuman(*options, out, err);
     case CliOptions::Command::Detect:
         return CommandRunner::detect(*options, out, err);
-    case CliOptions::Command::Mcp:
-        err << "handoff-agent: the mcp command is not available in this build yet\n";
-        return ExitError;
+    case CliOptions::Command::Mcp: {
+        McpServer::Defaults defaults{options->server, options->apiKey, options->cdpUrl, options->protocol};
+        McpServer server(defaults, &StdioTransport::write);
+        if (const int interval = qEnvironmentVariableIntValue("MCP_PROGRESS_INTERVAL_MS"); interval > 0) {
+            server.setProgressIntervalMs(interval);
+        }
+        StdioTransport transport;
+        SignalWatcher signalWatcher;
+        const auto shutDown = [&] {
+            server.cancelAll();
+            // Let the cancels reach the server, then leave.
+            QTimer::singleShot(server.hasLiveSessions() ? 3000 : 0, &app, &QCoreApplication::quit);
+        };
+        QObject::connect(&transport, &StdioTransport::messageReceived, &server, &McpServer::handleMessage);
+        QObject::connect(&transport, &StdioTransport::closed, &app, shutDown);
+        QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &app, shutDown);
+        return app.exec();
+    }
     case CliOptions::Command::Help:
         break;
     }

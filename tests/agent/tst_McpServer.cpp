@@ -1,0 +1,327 @@
+// `handoff-agent mcp` over stdio, driven as an MCP client would: initialize,
+// tools/list with schemas, handoff_to_human against a real server and Chromium,
+// handoff_status blocking with progress notifications until a scripted viewer
+// resolves, and a client cancel that cancels the session on the server.
+
+#include "core/protocol/InputEvent.h"
+#include "core/protocol/InputEventCodec.h"
+#include "core/protocol/SecureChannel.h"
+#include "core/protocol/SecureChannelV2.h"
+#include "tests/support/ChromiumProcess.h"
+#include "tests/support/TestPageServer.h"
+#include "tests/support/TestPaths.h"
+#include "tests/support/TestServer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTest>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+using namespace handoff;
+using handoff::test::ChromiumProcess;
+using handoff::test::TestPageServer;
+using handoff::test::TestServer;
+
+namespace {
+
+class McpClient final {
+public:
+    bool start(const QString& program, const QProcessEnvironment& env)
+    {
+        m_process.setProcessEnvironment(env);
+        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_process.start(program, {QStringLiteral("mcp")});
+        return m_process.waitForStarted();
+    }
+    void send(const QJsonObject& message)
+    {
+        m_process.write(QJsonDocument(message).toJson(QJsonDocument::Compact) + '\n');
+    }
+    qint64 request(const QString& method, const QJsonObject& params)
+    {
+        const qint64 id = ++m_nextId;
+        send(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), id},
+                         {QStringLiteral("method"), method}, {QStringLiteral("params"), params}});
+        return id;
+    }
+    // Reads until the response to `id` arrives; notifications are collected.
+    QJsonObject waitFor(qint64 id, int timeoutMs = 60000)
+    {
+        const QDeadlineTimer deadline(timeoutMs);
+        while (!deadline.hasExpired()) {
+            while (m_process.canReadLine()) {
+                const QJsonObject m = QJsonDocument::fromJson(m_process.readLine()).object();
+                if (m.contains(QLatin1String("method"))) {
+                    notifications.append(m);
+                } else if (m.value(QLatin1String("id")).toInteger() == id) {
+                    return m;
+                }
+            }
+            m_process.waitForReadyRead(50);
+            QCoreApplication::processEvents();
+        }
+        return {};
+    }
+    void pump()
+    {
+        QCoreApplication::processEvents();
+        while (m_process.canReadLine()) {
+            const QJsonObject m = QJsonDocument::fromJson(m_process.readLine()).object();
+            if (m.contains(QLatin1String("method"))) {
+                notifications.append(m);
+            } else {
+                responses.append(m);
+            }
+        }
+    }
+    void closeInput() { m_process.closeWriteChannel(); }
+    QProcess& process() { return m_process; }
+    QList<QJsonObject> notifications;
+    QList<QJsonObject> responses;
+
+private:
+    QProcess m_process;
+    qint64 m_nextId = 0;
+};
+
+// Just enough of a viewer to answer the key exchange and press Done.
+class Viewer final : public QObject {
+public:
+    Viewer(QString sessionId, QByteArray fingerprint) : m_sessionId(std::move(sessionId)), m_fp(std::move(fingerprint))
+    {
+        connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString& t) {
+            const QByteArray data = t.toUtf8();
+            if (QJsonDocument::fromJson(data).object().value(QLatin1String("type")).toString() != QLatin1String("pubkey")) {
+                return;
+            }
+            if (!m_channel) {
+                auto ch = protocol::SecureChannel::createViewerFor(data, m_sessionId, m_fp);
+                if (!ch) {
+                    return;
+                }
+                m_channel = std::move(ch).value();
+            }
+            auto accepted = m_channel->acceptPeerKey(data);
+            if (!accepted) {
+                return;
+            }
+            for (const auto& r : std::as_const(accepted->replies)) {
+                r.type == protocol::WireMessage::Type::Text ? void(m_socket.sendTextMessage(QString::fromUtf8(r.data)))
+                                                            : void(m_socket.sendBinaryMessage(r.data));
+            }
+        });
+        connect(&m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray& b) {
+            if (m_channel) {
+                (void)m_channel->receive(protocol::WireMessage::binary(b));
+            }
+        });
+    }
+    void open(const QUrl& url) { m_socket.open(url); }
+    bool ready() const { return m_channel && m_channel->isReady(); }
+    void resolve()
+    {
+        auto wire = m_channel->encryptInput(protocol::InputEventCodec::serialize(protocol::InputEvent::resolved()));
+        if (wire) {
+            m_socket.sendBinaryMessage(wire->data);
+        }
+    }
+
+private:
+    QWebSocket m_socket;
+    QString m_sessionId;
+    QByteArray m_fp;
+    std::unique_ptr<protocol::SecureChannel> m_channel;
+};
+
+QString sessionStatus(TestServer& server, const QString& id)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(server.url(QStringLiteral("/session/") + id));
+    request.setRawHeader("Authorization", "Bearer " + server.apiKey());
+    QNetworkReply* reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("status")).toString();
+}
+
+} // namespace
+
+class TestMcpServer final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void lifecycleAndTools();
+    void handOverResolvedWithProgress();
+    void clientCancelCancelsSession();
+
+private:
+    bool startClient(McpClient& client);
+    QJsonObject callToHuman(McpClient& client);
+
+    QString m_program;
+    std::unique_ptr<TestServer> m_server;
+    std::unique_ptr<ChromiumProcess> m_chromium;
+    TestPageServer m_pages;
+};
+
+void TestMcpServer::initTestCase()
+{
+    m_program = test::TestPaths::program(QStringLiteral("handoff-agent"));
+    if (m_program.isEmpty()) {
+        QSKIP("handoff-agent is not built");
+    }
+    QVERIFY(m_pages.listen());
+    m_pages.setPage("/login", "<html><head><title>login</title></head><body><input type=password></body></html>");
+    if (!ChromiumProcess::executable().isEmpty() && !TestServer::program().isEmpty()) {
+        m_server = std::make_unique<TestServer>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+        m_chromium = std::make_unique<ChromiumProcess>();
+        QVERIFY2(m_chromium->start(m_pages.url(QStringLiteral("/login"))), qPrintable(m_chromium->errorString()));
+    }
+}
+
+void TestMcpServer::cleanupTestCase()
+{
+    m_chromium.reset();
+    m_server.reset();
+}
+
+bool TestMcpServer::startClient(McpClient& client)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("MCP_PROGRESS_INTERVAL_MS"), QStringLiteral("200"));
+    if (m_server) {
+        env.insert(QStringLiteral("HANDOFF_SERVER"), m_server->baseUrl().toString());
+        env.insert(QStringLiteral("HANDOFF_API_KEY"), QString::fromLatin1(m_server->apiKey()));
+    }
+    if (!client.start(m_program, env)) {
+        return false;
+    }
+    const qint64 id = client.request(QStringLiteral("initialize"),
+                                     QJsonObject{{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
+                                                 {QStringLiteral("capabilities"), QJsonObject{}},
+                                                 {QStringLiteral("clientInfo"), QJsonObject{{QStringLiteral("name"), QStringLiteral("test")},
+                                                                                            {QStringLiteral("version"), QStringLiteral("1")}}}});
+    const QJsonObject answer = client.waitFor(id, 30000);
+    client.send(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("method"), QStringLiteral("notifications/initialized")}});
+    return answer.value(QLatin1String("result")).toObject().value(QLatin1String("protocolVersion")).toString()
+        == QLatin1String("2025-06-18");
+}
+
+QJsonObject TestMcpServer::callToHuman(McpClient& client)
+{
+    const qint64 id = client.request(
+        QStringLiteral("tools/call"),
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("handoff_to_human")},
+                    {QStringLiteral("arguments"),
+                     QJsonObject{{QStringLiteral("service"), QStringLiteral("MCP Bank")},
+                                 {QStringLiteral("cdp_url"), m_chromium->httpEndpoint().toString()},
+                                 {QStringLiteral("context"), QJsonObject{{QStringLiteral("blocker_type"), QStringLiteral("password")},
+                                                                         {QStringLiteral("hint"), QStringLiteral("Sign in")}}}}}});
+    return client.waitFor(id).value(QLatin1String("result")).toObject();
+}
+
+void TestMcpServer::lifecycleAndTools()
+{
+    McpClient client;
+    QVERIFY(startClient(client));
+    const qint64 id = client.request(QStringLiteral("tools/list"), {});
+    const QJsonArray tools = client.waitFor(id).value(QLatin1String("result")).toObject().value(QLatin1String("tools")).toArray();
+    QCOMPARE(tools.size(), 2);
+    QStringList names;
+    for (const QJsonValue& t : tools) {
+        names << t.toObject().value(QLatin1String("name")).toString();
+        QVERIFY(t.toObject().value(QLatin1String("inputSchema")).toObject().contains(QLatin1String("properties")));
+        QVERIFY(t.toObject().value(QLatin1String("outputSchema")).toObject().contains(QLatin1String("properties")));
+    }
+    QCOMPARE(names, (QStringList{QStringLiteral("handoff_to_human"), QStringLiteral("handoff_status")}));
+    const qint64 bad = client.request(QStringLiteral("no/such/method"), {});
+    QCOMPARE(client.waitFor(bad).value(QLatin1String("error")).toObject().value(QLatin1String("code")).toInt(), -32601);
+    const qint64 unknown = client.request(QStringLiteral("tools/call"),
+                                          QJsonObject{{QStringLiteral("name"), QStringLiteral("handoff_status")},
+                                                      {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("session_id"), QStringLiteral("sess_nope")}}}});
+    QVERIFY(client.waitFor(unknown).value(QLatin1String("result")).toObject().value(QLatin1String("isError")).toBool());
+    client.closeInput();
+    QVERIFY(client.process().waitForFinished(15000));
+    QCOMPARE(client.process().exitCode(), 0);
+}
+
+void TestMcpServer::handOverResolvedWithProgress()
+{
+    if (!m_server || !m_chromium) {
+        QSKIP("needs handoff-server and Chromium");
+    }
+    McpClient client;
+    QVERIFY(startClient(client));
+    const QJsonObject created = callToHuman(client);
+    QVERIFY2(!created.value(QLatin1String("isError")).toBool(), QJsonDocument(created).toJson().constData());
+    const QJsonObject structured = created.value(QLatin1String("structuredContent")).toObject();
+    const QString sessionId = structured.value(QLatin1String("session_id")).toString();
+    const QUrl link(structured.value(QLatin1String("session_url")).toString());
+    QVERIFY(sessionId.startsWith(QStringLiteral("sess_")));
+    QVERIFY(!created.value(QLatin1String("content")).toArray().isEmpty());
+
+    const qint64 statusId = client.request(
+        QStringLiteral("tools/call"),
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("handoff_status")},
+                    {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("session_id"), sessionId}}},
+                    {QStringLiteral("_meta"), QJsonObject{{QStringLiteral("progressToken"), QStringLiteral("tok-1")}}}});
+    const QDeadlineTimer progressDeadline(20000);
+    while (client.notifications.isEmpty() && !progressDeadline.hasExpired()) {
+        client.process().waitForReadyRead(100);
+        client.pump();
+    }
+    QVERIFY(!client.notifications.isEmpty());
+    QCOMPARE(client.notifications.first().value(QLatin1String("method")).toString(), QStringLiteral("notifications/progress"));
+    QCOMPARE(client.notifications.first().value(QLatin1String("params")).toObject().value(QLatin1String("progressToken")).toString(),
+             QStringLiteral("tok-1"));
+
+    const QUrlQuery fragment(link.fragment(QUrl::FullyEncoded));
+    const QByteArray fp = protocol::SecureChannelV2::parseFingerprint(fragment.queryItemValue(QStringLiteral("k")).toLatin1()).value();
+    Viewer viewer(sessionId, fp);
+    viewer.open(m_server->streamUrl(sessionId, QStringLiteral("viewer"), fragment.queryItemValue(QStringLiteral("t"))));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.ready(), 20000);
+    viewer.resolve();
+    const QJsonObject done = client.waitFor(statusId).value(QLatin1String("result")).toObject();
+    QCOMPARE(done.value(QLatin1String("structuredContent")).toObject().value(QLatin1String("status")).toString(),
+             QStringLiteral("resolved"));
+    QCOMPARE(sessionStatus(*m_server, sessionId), QStringLiteral("RESOLVED"));
+    client.closeInput();
+    QVERIFY(client.process().waitForFinished(15000));
+}
+
+void TestMcpServer::clientCancelCancelsSession()
+{
+    if (!m_server || !m_chromium) {
+        QSKIP("needs handoff-server and Chromium");
+    }
+    McpClient client;
+    QVERIFY(startClient(client));
+    const QString sessionId =
+        callToHuman(client).value(QLatin1String("structuredContent")).toObject().value(QLatin1String("session_id")).toString();
+    QVERIFY(!sessionId.isEmpty());
+    const qint64 statusId = client.request(
+        QStringLiteral("tools/call"),
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("handoff_status")},
+                    {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("session_id"), sessionId}}}});
+    QTest::qWait(300);
+    client.send(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                            {QStringLiteral("method"), QStringLiteral("notifications/cancelled")},
+                            {QStringLiteral("params"), QJsonObject{{QStringLiteral("requestId"), statusId},
+                                                                   {QStringLiteral("reason"), QStringLiteral("user gave up")}}}});
+    QTRY_COMPARE_WITH_TIMEOUT(sessionStatus(*m_server, sessionId), QStringLiteral("CANCELLED"), 15000);
+    client.closeInput();
+    QVERIFY(client.process().waitForFinished(15000));
+}
+
+QTEST_GUILESS_MAIN(TestMcpServer)
+#include "tst_McpServer.moc"
