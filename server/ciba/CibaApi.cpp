@@ -83,6 +83,35 @@ void CibaApi::registerRoutes(Router& router)
                [this](const HttpRequest& request, const QStringList&) { return backchannelAuthenticate(request); });
     router.add("POST", "/token", [this](const HttpRequest& request, const QStringList&) { return token(request); });
     router.add("GET", "/jwks", [this](const HttpRequest&, const QStringList&) { return jwks(); });
+    router.add("GET", "/.well-known/openid-configuration",
+               [this](const HttpRequest&, const QStringList&) { return discovery(); });
+}
+
+HttpResponse CibaApi::discovery()
+{
+    const auto endpoint = [this](const char* path) { return m_issuer + QLatin1String(path); };
+    const QJsonArray clientAuth{QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")};
+    HttpResponse response = HttpResponse::json(
+        200, QJsonObject{
+                 {QStringLiteral("issuer"), m_issuer},
+                 {QStringLiteral("backchannel_authentication_endpoint"), endpoint("/bc-authorize")},
+                 {QStringLiteral("token_endpoint"), endpoint("/token")},
+                 {QStringLiteral("jwks_uri"), endpoint("/jwks")},
+                 {QStringLiteral("backchannel_token_delivery_modes_supported"),
+                  QJsonArray{QStringLiteral("poll"), QStringLiteral("ping"), QStringLiteral("push")}},
+                 {QStringLiteral("backchannel_user_code_parameter_supported"), true},
+                 {QStringLiteral("grant_types_supported"), QJsonArray{QStringLiteral("urn:openid:params:grant-type:ciba")}},
+                 {QStringLiteral("token_endpoint_auth_methods_supported"), clientAuth},
+                 {QStringLiteral("id_token_signing_alg_values_supported"), QJsonArray{QStringLiteral("ES256")}},
+                 {QStringLiteral("subject_types_supported"), QJsonArray{QStringLiteral("public")}},
+                 {QStringLiteral("scopes_supported"), QJsonArray{QStringLiteral("openid")}},
+                 {QStringLiteral("claims_supported"),
+                  QJsonArray{QStringLiteral("iss"), QStringLiteral("sub"), QStringLiteral("aud"), QStringLiteral("exp"),
+                             QStringLiteral("iat"), QStringLiteral("auth_time"), QStringLiteral("at_hash"),
+                             QStringLiteral("urn:openid:params:jwt:claim:auth_req_id")}},
+             });
+    response.setHeader("Cache-Control", "public, max-age=300");
+    return response;
 }
 
 HttpResponse CibaApi::jwks()
