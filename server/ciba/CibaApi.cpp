@@ -97,8 +97,8 @@ HttpResponse CibaApi::discovery()
                  {QStringLiteral("backchannel_authentication_endpoint"), endpoint("/bc-authorize")},
                  {QStringLiteral("token_endpoint"), endpoint("/token")},
                  {QStringLiteral("jwks_uri"), endpoint("/jwks")},
-                 {QStringLiteral("backchannel_token_delivery_modes_supported"),
-                  QJsonArray{QStringLiteral("poll"), QStringLiteral("ping"), QStringLiteral("push")}},
+                 // Only what is delivered today: ping and push notifications are not sent yet.
+                 {QStringLiteral("backchannel_token_delivery_modes_supported"), QJsonArray{QStringLiteral("poll")}},
                  {QStringLiteral("backchannel_user_code_parameter_supported"), true},
                  {QStringLiteral("grant_types_supported"), QJsonArray{QStringLiteral("urn:openid:params:grant-type:ciba")}},
                  {QStringLiteral("token_endpoint_auth_methods_supported"), clientAuth},

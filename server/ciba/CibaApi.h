@@ -59,8 +59,9 @@ private:
     HttpResponse backchannelAuthenticate(const HttpRequest& request);
     HttpResponse token(const HttpRequest& request);
     HttpResponse jwks();
-    // /.well-known/openid-configuration: what is built (ping and push delivery are
-    // registered per client but not delivered yet; see docs/ciba.md).
+    // /.well-known/openid-configuration, naming only what is built: poll delivery
+    // (ping and push clients can be registered, but notifications are not sent yet;
+    // see docs/ciba.md).
     HttpResponse discovery();
     ServerKey* serverKey(); // loaded (or made) on first use
     // The authenticated client, or the 400/401 to answer with.
