@@ -25,7 +25,7 @@ HANDOFF_DEBIAN_PACKAGES=(
     libqt6sql6-sqlite libssl-dev libturbojpeg0-dev
     nodejs npm
     xvfb xauth x11-utils trayer dbus dbus-x11 gnome-keyring libsecret-tools
-    chromium imagemagick procps
+    chromium imagemagick procps curl python3
     lintian desktop-file-utils appstream xdg-utils systemd librsvg2-bin dpkg-dev fakeroot file
 )
 
