@@ -14,6 +14,7 @@
 #include <QCommandLineParser>
 #include <QLoggingCategory>
 #include <QSettings>
+#include <QTimer>
 
 #if defined(Q_OS_MACOS)
 #include "app/platform/MacUrlHandler.h"
@@ -100,6 +101,7 @@ int main(int argc, char** argv)
         app::SchemeHandlerRegistration(QGuiApplication::desktopFileName() + QStringLiteral(".desktop"),
                                        QCoreApplication::applicationFilePath()),
         settings.get());
-    schemeOffer.offerIfDue();
+    // After the first window is up: asking xdg-mime takes a moment.
+    QTimer::singleShot(0, &schemeOffer, [&schemeOffer] { schemeOffer.offerIfDue(); });
     return application.exec();
 }
