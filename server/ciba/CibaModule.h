@@ -2,8 +2,10 @@
 
 // Everything of PROTOCOL 4 and CIBA the server runs, behind one object that
 // Server wires in: the user, device and client stores, the device API and the
-// device channel.
+// device channel, the CIBA endpoints, the expiry of unanswered requests and the
+// delivery of ping and push notifications.
 
+#include "server/ciba/NotificationSettings.h"
 #include "server/http/Router.h"
 #include "server/store/SessionRecord.h"
 
@@ -22,11 +24,15 @@ class Database;
 class DeviceApi;
 class DeviceHub;
 class DeviceStore;
+class NotificationDispatcher;
+class NotificationOutbox;
+class RequestExpiry;
+class TokenIssuer;
 class UserStore;
 
 class CibaModule final {
 public:
-    CibaModule(Database& database, const QUrl& publicUrl);
+    CibaModule(Database& database, const QUrl& publicUrl, const NotificationSettings& notifications = {});
 
     ~CibaModule();
     Q_DISABLE_COPY_MOVE(CibaModule)
@@ -35,7 +41,11 @@ public:
     static bool isDevicePath(const QByteArray& path);
     // A WebSocket upgraded on a device path; takes ownership.
     void acceptDeviceSocket(QWebSocket* socket);
+    // Expires what passed its time while the server was down and resumes pending notifications.
+    void start();
     void shutdown();
+    // The CIBA part of /metrics (Prometheus text).
+    QByteArray renderMetrics();
     // A session named a login_hint: that user's online devices get a session_request.
     void onSessionCreated(const SessionRecord& record, const QString& sessionUrl);
 
@@ -43,10 +53,14 @@ private:
     std::unique_ptr<UserStore> m_users;
     std::unique_ptr<DeviceStore> m_devices;
     std::unique_ptr<ClientStore> m_clients;
+    std::unique_ptr<TokenIssuer> m_tokens;
+    std::unique_ptr<NotificationOutbox> m_outbox;
     std::unique_ptr<DeviceApi> m_deviceApi;
     std::unique_ptr<DeviceHub> m_deviceHub;
     std::unique_ptr<CibaApi> m_cibaApi;
     std::unique_ptr<ApprovalService> m_approvals;
+    std::unique_ptr<NotificationDispatcher> m_dispatcher;
+    std::unique_ptr<RequestExpiry> m_expiry;
 };
 
 } // namespace handoff::server

@@ -45,6 +45,14 @@ struct ServerConfig final {
     qint64 viewerBufferBytes = 256 * 1024;     // above this, stale frames are dropped for that viewer
     qint64 maxSocketBufferBytes = 32 * 1024 * 1024; // above this a peer that does not read is closed
 
+    // CIBA ping and push notifications: retries back off from the initial delay,
+    // doubling up to the maximum, for at most the period; each attempt has the timeout.
+    int notificationRetryInitialMs = 1000;
+    int notificationRetryMaxMs = 5 * 60 * 1000;
+    int notificationRetryPeriodMs = 24 * 3600 * 1000;
+    int notificationTimeoutMs = 10'000;
+    int notificationConcurrency = 8; // attempts under way at once
+
     // Demo site (server/demo/): off unless asked for
     bool demo = false;    // serve the Northwind Bank demo under /demo/
     QString demoCodeFile; // also write each demo one-time code to this file
