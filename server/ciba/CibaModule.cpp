@@ -6,6 +6,7 @@
 #include "server/ciba/ApprovalService.h"
 #include "server/ciba/CibaApi.h"
 #include "server/ciba/ClientStore.h"
+#include "server/ciba/TokenStatusApi.h"
 #include "server/device/DeviceApi.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
@@ -32,6 +33,7 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
     , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub,
                                                     device::DeviceStatements::serverIdentity(publicUrl)))
     , m_history(std::make_unique<ApprovalHistory>(database))
+    , m_tokenStatus(std::make_unique<TokenStatusApi>(database, *m_clients, publicUrl.toString(QUrl::FullyEncoded)))
 {
     m_deviceHub->setPendingProvider([this](const QString& userId) { return m_approvals->pendingFor(userId); });
     m_deviceHub->setDecisionHandler(
@@ -65,6 +67,7 @@ void CibaModule::registerRoutes(Router& router)
 {
     m_deviceApi->registerRoutes(router);
     m_cibaApi->registerRoutes(router);
+    m_tokenStatus->registerRoutes(router);
 }
 
 } // namespace handoff::server

@@ -23,6 +23,7 @@ class Database;
 class DeviceApi;
 class DeviceHub;
 class DeviceStore;
+class TokenStatusApi;
 class UserStore;
 
 class CibaModule final {
@@ -49,6 +50,7 @@ private:
     std::unique_ptr<CibaApi> m_cibaApi;
     std::unique_ptr<ApprovalService> m_approvals;
     std::unique_ptr<ApprovalHistory> m_history;
+    std::unique_ptr<TokenStatusApi> m_tokenStatus;
 };
 
 } // namespace handoff::server
