@@ -131,6 +131,7 @@ Result<void> Server::start()
                                         [this] { return qint64(m_http->openConnections()); });
     m_opsApi->registerRoutes(*m_router);
     m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl);
+    m_ciba->setDenialBlockPolicy(m_config.denialBlock);
     m_ciba->registerRoutes(*m_router);
     if (m_config.demo) {
         DemoSite::Options demo;

@@ -7,6 +7,7 @@
 #include "server/ciba/BindingMessage.h"
 #include "server/ciba/ClientAuthenticator.h"
 #include "server/ciba/ClientStore.h"
+#include "server/ciba/DenialBlocker.h"
 #include "server/ciba/OAuthForm.h"
 #include "server/ciba/ServerKey.h"
 #include "server/device/DeviceHub.h"
@@ -371,6 +372,15 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_denialBlocker) {
+        Result<std::optional<QString>> refusal = m_denialBlocker->refusal(client->id, (*user)->id, now);
+        if (!refusal) {
+            return serverError(refusal.error().message);
+        }
+        if (*refusal) {
+            return oauthError(403, QStringLiteral("access_denied"), **refusal);
+        }
+    }
     QSqlQuery query(m_database.handle());
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM ciba_requests WHERE user_id = ? AND status = 'pending' AND expires_at > ?"));
     query.addBindValue((*user)->id);

@@ -5,8 +5,10 @@
 // 200 {auth_req_id, expires_in, interval} or an error {error, error_description}:
 //   400 invalid_request, invalid_scope, unknown_user_id, missing_user_code,
 //       invalid_user_code, invalid_binding_message; 401 invalid_client;
-//   403 access_denied (no paired device, or already MaxPendingPerUser requests
-//       waiting for the person: the OP denies without asking, against prompt bombing).
+//   403 access_denied (no paired device, already MaxPendingPerUser requests
+//       waiting for the person, or the client is blocked for this person after
+//       repeated denials (DenialBlocker): the OP denies without asking, against
+//       prompt bombing).
 // login_hint_token and id_token_hint are not supported (invalid_request), so
 // expired_login_hint_token never arises. A new request goes at once, as an
 // approval_request, to the user's online devices.
@@ -33,6 +35,7 @@ namespace handoff::server {
 class ClientStore;
 class ServerKey;
 class Database;
+class DenialBlocker;
 class DeviceHub;
 class DeviceStore;
 class UserStore;
@@ -45,6 +48,8 @@ public:
     ~CibaApi();
     Q_DISABLE_COPY_MOVE(CibaApi)
     void registerRoutes(Router& router);
+    // Refuses clients that one person kept denying (access_denied while blocked).
+    void setDenialBlocker(DenialBlocker* blocker) { m_denialBlocker = blocker; }
 
     static constexpr int MaxPendingPerUser = 3;
     static constexpr int DefaultExpirySeconds = 300;
@@ -75,6 +80,7 @@ private:
     DeviceHub& m_hub;
     QString m_issuer;
     std::unique_ptr<ServerKey> m_key;
+    DenialBlocker* m_denialBlocker = nullptr;
 };
 
 } // namespace handoff::server

@@ -6,6 +6,7 @@
 #include "server/ciba/ApprovalService.h"
 #include "server/ciba/CibaApi.h"
 #include "server/ciba/ClientStore.h"
+#include "server/ciba/DenialBlocker.h"
 #include "server/ciba/TokenStatusApi.h"
 #include "server/device/DeviceApi.h"
 #include "server/device/DeviceHub.h"
@@ -13,6 +14,7 @@
 #include "server/device/UserStore.h"
 #include "server/session/SessionJson.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
 
 namespace handoff::server {
@@ -33,11 +35,19 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
     , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub,
                                                     device::DeviceStatements::serverIdentity(publicUrl)))
     , m_history(std::make_unique<ApprovalHistory>(database))
+    , m_blocker(std::make_unique<DenialBlocker>(database, *m_deviceHub))
     , m_tokenStatus(std::make_unique<TokenStatusApi>(database, *m_clients, publicUrl.toString(QUrl::FullyEncoded)))
 {
+    m_cibaApi->setDenialBlocker(m_blocker.get());
     m_deviceHub->setPendingProvider([this](const QString& userId) { return m_approvals->pendingFor(userId); });
-    m_deviceHub->setDecisionHandler(
-        [this](const DeviceRecord& device, const QJsonObject& message) { return m_approvals->decide(device, message); });
+    m_deviceHub->setDecisionHandler([this](const DeviceRecord& device, const QJsonObject& message) {
+        QJsonObject result = m_approvals->decide(device, message);
+        if (result.value(QStringLiteral("accepted")).toBool()
+            && message.value(QStringLiteral("decision")).toString() == device::DeviceStatements::denyWord()) {
+            m_blocker->onDenied(result.value(QStringLiteral("auth_req_id")).toString(), QDateTime::currentMSecsSinceEpoch());
+        }
+        return result;
+    });
     m_deviceHub->setHistoryProvider([this](const QString& userId) { return m_history->message(userId); });
 }
 
@@ -68,6 +78,11 @@ void CibaModule::registerRoutes(Router& router)
     m_deviceApi->registerRoutes(router);
     m_cibaApi->registerRoutes(router);
     m_tokenStatus->registerRoutes(router);
+}
+
+void CibaModule::setDenialBlockPolicy(const DenialBlockPolicy& policy)
+{
+    m_blocker->setPolicy(policy);
 }
 
 } // namespace handoff::server

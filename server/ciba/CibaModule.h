@@ -4,6 +4,7 @@
 // Server wires in: the user, device and client stores, the device API and the
 // device channel.
 
+#include "server/ciba/DenialBlockPolicy.h"
 #include "server/http/Router.h"
 #include "server/store/SessionRecord.h"
 
@@ -20,6 +21,7 @@ class ApprovalService;
 class CibaApi;
 class ClientStore;
 class Database;
+class DenialBlocker;
 class DeviceApi;
 class DeviceHub;
 class DeviceStore;
@@ -40,6 +42,7 @@ public:
     void shutdown();
     // A session named a login_hint: that user's online devices get a session_request.
     void onSessionCreated(const SessionRecord& record, const QString& sessionUrl);
+    void setDenialBlockPolicy(const DenialBlockPolicy& policy);
 
 private:
     std::unique_ptr<UserStore> m_users;
@@ -50,6 +53,7 @@ private:
     std::unique_ptr<CibaApi> m_cibaApi;
     std::unique_ptr<ApprovalService> m_approvals;
     std::unique_ptr<ApprovalHistory> m_history;
+    std::unique_ptr<DenialBlocker> m_blocker;
     std::unique_ptr<TokenStatusApi> m_tokenStatus;
 };
 

@@ -30,6 +30,21 @@ private Q_SLOTS:
         QCOMPARE(config->maxTtlSeconds, 3600);
         QCOMPARE(config->defaultTtlSeconds, 600);
         QVERIFY(!config->tlsEnabled());
+        QCOMPARE(config->denialBlock.denials, 3);
+        QCOMPARE(config->denialBlock.windowMs, 10 * 60 * 1000);
+        QCOMPARE(config->denialBlock.blockMs, 30 * 60 * 1000);
+    }
+
+    void denialBlockKnobs()
+    {
+        const auto config = ServerConfig::resolve({{QStringLiteral("denial-block-count"), QStringLiteral("5")},
+                                                   {QStringLiteral("denial-block-window"), QStringLiteral("2m")},
+                                                   {QStringLiteral("denial-block-duration"), QStringLiteral("3s")}},
+                                                  {}, {});
+        QVERIFY(config.ok());
+        QCOMPARE(config->denialBlock.denials, 5);
+        QCOMPARE(config->denialBlock.windowMs, 120'000);
+        QCOMPARE(config->denialBlock.blockMs, 3000);
     }
 
     void flagsOverEnvironmentOverFile()
@@ -127,6 +142,13 @@ private Q_SLOTS:
         row("int zero", "viewer-rate", "0", false);
         row("int words", "session-rate", "many", false);
         row("ttl", "min-ttl", "1", true);
+        row("denial count", "denial-block-count", "1", true);
+        row("denial count zero", "denial-block-count", "0", false);
+        row("denial count words", "denial-block-count", "three", false);
+        row("denial window", "denial-block-window", "10m", true);
+        row("denial window too small", "denial-block-window", "5ms", false);
+        row("block duration", "denial-block-duration", "1.5s", true);
+        row("block duration words", "denial-block-duration", "forever", false);
     }
 
     void values()
