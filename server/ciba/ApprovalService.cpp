@@ -135,12 +135,13 @@ QJsonObject ApprovalService::decide(const DeviceRecord& device, const QJsonObjec
     QSqlQuery update(db);
     update.prepare(QStringLiteral(
         "UPDATE ciba_requests SET status = ?, decided_at = ?, decision_device_id = ?, decision_decided_at = ?, "
-        "decision_signature = ? WHERE auth_req_id = ? AND status = 'pending' AND expires_at > ?"));
+        "decision_signature = ?, decision_server = ? WHERE auth_req_id = ? AND status = 'pending' AND expires_at > ?"));
     update.addBindValue(outcome);
     update.addBindValue(now);
     update.addBindValue(device.id);
     update.addBindValue(decidedAt);
     update.addBindValue(*signature);
+    update.addBindValue(m_serverIdentity);
     update.addBindValue(authReqId);
     update.addBindValue(now);
     if (!update.exec() || update.numRowsAffected() != 1) {

@@ -4,7 +4,9 @@
 #include "core/device/ApprovalRequest.h"
 #include "core/device/DeviceStatements.h"
 #include "server/ciba/BindingMessage.h"
+#include "server/ciba/ClientAuthenticator.h"
 #include "server/ciba/ClientStore.h"
+#include "server/ciba/DenialBlocker.h"
 #include "server/ciba/NotificationPayload.h"
 #include "server/ciba/OAuthForm.h"
 #include "server/ciba/ServerKey.h"
@@ -40,14 +42,6 @@ bool isScopeToken(const QString& token)
         const char16_t u = c.unicode();
         return u == 0x21 || (u >= 0x23 && u <= 0x5B) || (u >= 0x5D && u <= 0x7E);
     });
-}
-
-std::optional<QString> formDecode(const QByteArray& raw)
-{
-    QByteArray bytes = raw;
-    bytes.replace('+', ' ');
-    const QString text = QString::fromUtf8(QByteArray::fromPercentEncoding(bytes));
-    return text;
 }
 
 } // namespace
@@ -91,6 +85,10 @@ HttpResponse CibaApi::discovery()
                  {QStringLiteral("backchannel_authentication_endpoint"), endpoint("/bc-authorize")},
                  {QStringLiteral("token_endpoint"), endpoint("/token")},
                  {QStringLiteral("jwks_uri"), endpoint("/jwks")},
+                 {QStringLiteral("introspection_endpoint"), endpoint("/introspect")},
+                 {QStringLiteral("introspection_endpoint_auth_methods_supported"), clientAuth},
+                 {QStringLiteral("revocation_endpoint"), endpoint("/revoke")},
+                 {QStringLiteral("revocation_endpoint_auth_methods_supported"), clientAuth},
                  {QStringLiteral("backchannel_token_delivery_modes_supported"),
                   QJsonArray{QStringLiteral("poll"), QStringLiteral("ping"), QStringLiteral("push")}},
                  {QStringLiteral("backchannel_user_code_parameter_supported"), true},
@@ -228,46 +226,7 @@ HttpResponse CibaApi::oauthError(int status, const QString& code, const QString&
 std::optional<ClientRecord> CibaApi::authenticateClient(const HttpRequest& request, const QMap<QString, QString>& form,
                                                         HttpResponse* failure)
 {
-    const QByteArray authorization = request.header("authorization");
-    const bool basic = authorization.size() > 6 && authorization.first(6).compare("Basic ", Qt::CaseInsensitive) == 0;
-    const bool post = form.contains(QStringLiteral("client_secret"));
-    const auto invalidClient = [failure, basic](const QString& why) {
-        *failure = oauthError(401, QStringLiteral("invalid_client"), why);
-        if (basic) {
-            failure->setHeader("WWW-Authenticate", "Basic realm=\"handoff\"");
-        }
-    };
-    if (basic && post) {
-        *failure = oauthError(400, QStringLiteral("invalid_request"), QStringLiteral("use one client authentication method, not two"));
-        return std::nullopt;
-    }
-    QString id;
-    QString secret;
-    if (basic) {
-        const auto decoded = QByteArray::fromBase64Encoding(authorization.mid(6).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
-        const qsizetype colon = decoded ? (*decoded).indexOf(':') : -1;
-        if (colon < 0) {
-            invalidClient(QStringLiteral("malformed Basic credentials"));
-            return std::nullopt;
-        }
-        id = formDecode((*decoded).first(colon)).value_or(QString());
-        secret = formDecode((*decoded).mid(colon + 1)).value_or(QString());
-        if (form.contains(QStringLiteral("client_id")) && form.value(QStringLiteral("client_id")) != id) {
-            invalidClient(QStringLiteral("client_id does not match the credentials"));
-            return std::nullopt;
-        }
-    } else if (post) {
-        id = form.value(QStringLiteral("client_id"));
-        secret = form.value(QStringLiteral("client_secret"));
-    } else {
-        invalidClient(QStringLiteral("client authentication is required (client_secret_basic or client_secret_post)"));
-        return std::nullopt;
-    }
-    std::optional<ClientRecord> client = m_clients.authenticate(id, secret.toUtf8());
-    if (!client) {
-        invalidClient(QStringLiteral("unknown client or wrong secret"));
-    }
-    return client;
+    return ClientAuthenticator(m_clients).authenticate(request, form, failure);
 }
 
 HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
@@ -376,6 +335,15 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_denialBlocker) {
+        Result<std::optional<QString>> refusal = m_denialBlocker->refusal(client->id, (*user)->id, now);
+        if (!refusal) {
+            return serverError(refusal.error().message);
+        }
+        if (*refusal) {
+            return oauthError(403, QStringLiteral("access_denied"), **refusal);
+        }
+    }
     QSqlQuery query(m_database.handle());
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM ciba_requests WHERE user_id = ? AND status = 'pending' AND expires_at > ?"));
     query.addBindValue((*user)->id);

@@ -5,8 +5,10 @@
 // 200 {auth_req_id, expires_in, interval} or an error {error, error_description}:
 //   400 invalid_request, invalid_scope, unknown_user_id, missing_user_code,
 //       invalid_user_code, invalid_binding_message; 401 invalid_client;
-//   403 access_denied (no paired device, or already MaxPendingPerUser requests
-//       waiting for the person: the OP denies without asking, against prompt bombing).
+//   403 access_denied (no paired device, already MaxPendingPerUser requests
+//       waiting for the person, or the client is blocked for this person after
+//       repeated denials (DenialBlocker): the OP denies without asking, against
+//       prompt bombing).
 // login_hint_token and id_token_hint are not supported (invalid_request), so
 // expired_login_hint_token never arises. A new request goes at once, as an
 // approval_request, to the user's online devices.
@@ -37,6 +39,7 @@ namespace handoff::server {
 class ClientStore;
 class ServerKey;
 class Database;
+class DenialBlocker;
 class DeviceHub;
 class DeviceStore;
 class TokenIssuer;
@@ -52,6 +55,8 @@ public:
     void registerRoutes(Router& router);
     // Told of each new request's expiry (ms since the epoch), so that expiry can be armed for it.
     void setRequestCreatedHook(std::function<void(qint64 expiresAtMs)> hook) { m_requestCreated = std::move(hook); }
+    // Refuses clients that one person kept denying (access_denied while blocked).
+    void setDenialBlocker(DenialBlocker* blocker) { m_denialBlocker = blocker; }
 
     static constexpr int MaxPendingPerUser = 3;
     static constexpr int DefaultExpirySeconds = 300;
@@ -80,6 +85,7 @@ private:
     TokenIssuer& m_tokens;
     QString m_issuer;
     std::function<void(qint64)> m_requestCreated;
+    DenialBlocker* m_denialBlocker = nullptr;
 };
 
 } // namespace handoff::server

@@ -2,19 +2,23 @@
 
 #include "core/device/DeviceStatements.h"
 #include "core/device/SessionRequestNotice.h"
+#include "server/ciba/ApprovalHistory.h"
 #include "server/ciba/ApprovalService.h"
 #include "server/ciba/CibaApi.h"
 #include "server/ciba/ClientStore.h"
+#include "server/ciba/DenialBlocker.h"
 #include "server/ciba/NotificationDispatcher.h"
 #include "server/ciba/NotificationOutbox.h"
 #include "server/ciba/RequestExpiry.h"
 #include "server/ciba/TokenIssuer.h"
+#include "server/ciba/TokenStatusApi.h"
 #include "server/device/DeviceApi.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/device/UserStore.h"
 #include "server/session/SessionJson.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
 
 namespace handoff::server {
@@ -38,18 +42,27 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl, const Notifica
                                                     device::DeviceStatements::serverIdentity(publicUrl)))
     , m_dispatcher(std::make_unique<NotificationDispatcher>(*m_outbox, *m_tokens, notifications))
     , m_expiry(std::make_unique<RequestExpiry>(database, *m_outbox, *m_deviceHub))
+    , m_history(std::make_unique<ApprovalHistory>(database))
+    , m_blocker(std::make_unique<DenialBlocker>(database, *m_deviceHub))
+    , m_tokenStatus(std::make_unique<TokenStatusApi>(database, *m_clients, *m_tokens, publicUrl.toString(QUrl::FullyEncoded)))
 {
+    m_cibaApi->setDenialBlocker(m_blocker.get());
     m_deviceHub->setPendingProvider([this](const QString& userId) { return m_approvals->pendingFor(userId); });
     m_deviceHub->setDecisionHandler([this](const DeviceRecord& device, const QJsonObject& message) {
         QJsonObject answer = m_approvals->decide(device, message);
         if (answer.value(QStringLiteral("accepted")).toBool()) {
             m_dispatcher->wake();
+            if (message.value(QStringLiteral("decision")).toString() == device::DeviceStatements::denyWord()) {
+                m_blocker->onDenied(answer.value(QStringLiteral("auth_req_id")).toString(),
+                                    QDateTime::currentMSecsSinceEpoch());
+            }
         }
         return answer;
     });
     m_cibaApi->setRequestCreatedHook([this](qint64 expiresAtMs) { m_expiry->requestCreated(expiresAtMs); });
     QObject::connect(m_expiry.get(), &RequestExpiry::notificationsQueued, m_dispatcher.get(),
                      &NotificationDispatcher::wake);
+    m_deviceHub->setHistoryProvider([this](const QString& userId) { return m_history->message(userId); });
 }
 
 CibaModule::~CibaModule()
@@ -93,6 +106,12 @@ void CibaModule::registerRoutes(Router& router)
 {
     m_deviceApi->registerRoutes(router);
     m_cibaApi->registerRoutes(router);
+    m_tokenStatus->registerRoutes(router);
+}
+
+void CibaModule::setDenialBlockPolicy(const DenialBlockPolicy& policy)
+{
+    m_blocker->setPolicy(policy);
 }
 
 } // namespace handoff::server

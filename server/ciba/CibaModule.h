@@ -5,6 +5,7 @@
 // device channel, the CIBA endpoints, the expiry of unanswered requests and the
 // delivery of ping and push notifications.
 
+#include "server/ciba/DenialBlockPolicy.h"
 #include "server/ciba/NotificationSettings.h"
 #include "server/http/Router.h"
 #include "server/store/SessionRecord.h"
@@ -17,10 +18,12 @@ class QWebSocket;
 
 namespace handoff::server {
 
+class ApprovalHistory;
 class ApprovalService;
 class CibaApi;
 class ClientStore;
 class Database;
+class DenialBlocker;
 class DeviceApi;
 class DeviceHub;
 class DeviceStore;
@@ -28,6 +31,7 @@ class NotificationDispatcher;
 class NotificationOutbox;
 class RequestExpiry;
 class TokenIssuer;
+class TokenStatusApi;
 class UserStore;
 
 class CibaModule final {
@@ -48,6 +52,7 @@ public:
     QByteArray renderMetrics();
     // A session named a login_hint: that user's online devices get a session_request.
     void onSessionCreated(const SessionRecord& record, const QString& sessionUrl);
+    void setDenialBlockPolicy(const DenialBlockPolicy& policy);
 
 private:
     std::unique_ptr<UserStore> m_users;
@@ -61,6 +66,9 @@ private:
     std::unique_ptr<ApprovalService> m_approvals;
     std::unique_ptr<NotificationDispatcher> m_dispatcher;
     std::unique_ptr<RequestExpiry> m_expiry;
+    std::unique_ptr<ApprovalHistory> m_history;
+    std::unique_ptr<DenialBlocker> m_blocker;
+    std::unique_ptr<TokenStatusApi> m_tokenStatus;
 };
 
 } // namespace handoff::server

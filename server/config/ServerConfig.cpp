@@ -161,6 +161,19 @@ Setter intSetter(const QString& name, int ServerConfig::*member, int min, int ma
     };
 }
 
+// A field of the nested denial-block policy.
+Setter policyDuration(const QString& name, int DenialBlockPolicy::*member)
+{
+    return [name, member](const QString& value, ServerConfig& config) -> Result<void> {
+        const auto ms = parseDurationMs(value);
+        if (!ms || *ms < 100) {
+            return invalid(name, QStringLiteral("expected a duration such as 30m or 10s (at least 100 ms), got \"%1\"").arg(value));
+        }
+        config.denialBlock.*member = static_cast<int>(*ms);
+        return {};
+    };
+}
+
 Setter pathSetter(QString ServerConfig::*member)
 {
     return [member](const QString& value, ServerConfig& config) -> Result<void> {
@@ -252,6 +265,20 @@ const QList<OptionEntry>& entries()
             durationSetter(QStringLiteral("notification-timeout"), &ServerConfig::notificationTimeoutMs, 100));
         add("notification-concurrency", "N", "notification attempts under way at once (default 8)",
             intSetter(QStringLiteral("notification-concurrency"), &ServerConfig::notificationConcurrency, 1, 1000));
+        add("denial-block-count", "N", "denials of one client's requests by one person that block it (default 3)",
+            [](const QString& value, ServerConfig& config) -> Result<void> {
+                const auto parsed = parseInt(value, 1, 1000);
+                if (!parsed) {
+                    return invalid(QStringLiteral("denial-block-count"),
+                                   QStringLiteral("expected a whole number between 1 and 1000, got \"%1\"").arg(value));
+                }
+                config.denialBlock.denials = *parsed;
+                return {};
+            });
+        add("denial-block-window", "DURATION", "time within which those denials count (default 10m)",
+            policyDuration(QStringLiteral("denial-block-window"), &DenialBlockPolicy::windowMs));
+        add("denial-block-duration", "DURATION", "how long the client may not ask that person then (default 30m)",
+            policyDuration(QStringLiteral("denial-block-duration"), &DenialBlockPolicy::blockMs));
         add("demo", "", "serve the Northwind Bank demo site under /demo/ (off by default)",
             switchSetter(QStringLiteral("demo"), &ServerConfig::demo));
         add("demo-code-file", "FILE", "with --demo, also write each one-time code to this file (for tests)",

@@ -5,6 +5,7 @@
 // flags over HANDOFF_* environment over a config file. Pure: no I/O.
 
 #include "core/common/Result.h"
+#include "server/ciba/DenialBlockPolicy.h"
 
 #include <QHostAddress>
 #include <QMap>
@@ -52,6 +53,8 @@ struct ServerConfig final {
     int notificationRetryPeriodMs = 24 * 3600 * 1000;
     int notificationTimeoutMs = 10'000;
     int notificationConcurrency = 8; // attempts under way at once
+    // CIBA: the prompt-bombing block (defaults in DenialBlockPolicy)
+    DenialBlockPolicy denialBlock;
 
     // Demo site (server/demo/): off unless asked for
     bool demo = false;    // serve the Northwind Bank demo under /demo/

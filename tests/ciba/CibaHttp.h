@@ -1,11 +1,16 @@
 #pragma once
 
 // The OAuth side of CIBA tests against a TestServer: clients made with the
-// operator command, POST /bc-authorize and /token with client_secret_basic, and
-// checks of the ES256 JWTs the server issues against its /jwks.
+// operator command; form-encoded POSTs to /bc-authorize, /token, /introspect and
+// /revoke with client_secret_basic; checks of the ES256 JWTs the server issues
+// against its /jwks; and pairing helpers: the app's real DeviceClient, or a
+// device whose key the test holds.
 
 #include "core/crypto/Digest.h"
 #include "core/crypto/SigningKey.h"
+#include "core/device/DeviceClient.h"
+#include "core/device/DeviceStatements.h"
+#include "core/device/PairingLink.h"
 #include "tests/ciba/CibaCli.h"
 #include "tests/server/HttpTestClient.h"
 #include "tests/support/TestServer.h"
@@ -13,12 +18,20 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <optional>
 
 namespace handoff::test {
 
 struct OAuthReply final {
     int status = 0;
     QJsonObject json;
+    QByteArray body;
+    QByteArray wwwAuthenticate;
     QString error() const { return json.value(QStringLiteral("error")).toString(); }
 };
 
@@ -37,8 +50,37 @@ inline QByteArray unb64url(const QString& text)
     return QByteArray::fromBase64(text.toLatin1(), QByteArray::Base64UrlEncoding);
 }
 
+// An empty `clientId` sends no client authentication at all.
+inline OAuthReply oauthPost(const TestServer& server, const QString& path, const QByteArray& body,
+                            const QString& clientId, const QString& secret)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(server.url(path));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+    if (!clientId.isEmpty()) {
+        request.setRawHeader("Authorization", "Basic " + (clientId + QLatin1Char(':') + secret).toUtf8().toBase64());
+    }
+    QNetworkReply* reply = network.post(request, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished()) {
+        finished.wait(15'000);
+    }
+    OAuthReply result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.json = QJsonDocument::fromJson(result.body).object();
+    result.wwwAuthenticate = reply->rawHeader("WWW-Authenticate");
+    reply->deleteLater();
+    return result;
+}
+
+inline OAuthReply postForm(const TestServer& server, const QString& path, const QByteArray& body, const CibaClient& client)
+{
+    return oauthPost(server, path, body, client.id, client.secret);
+}
+
 // `clients create --name NAME --mode MODE [--notification-endpoint URL] --interval 1`.
-inline CibaClient createClient(const TestServer& server, const QString& name, const QString& mode,
+inline CibaClient createClient(const TestServer& server, const QString& name, const QString& mode = QStringLiteral("poll"),
                                const QUrl& endpoint = {})
 {
     QStringList arguments{QStringLiteral("clients"), QStringLiteral("create"), QStringLiteral("--name"), name,
@@ -50,27 +92,9 @@ inline CibaClient createClient(const TestServer& server, const QString& name, co
     return {clientFieldFrom(created.out, QStringLiteral("client_id")), clientFieldFrom(created.out, QStringLiteral("client_secret"))};
 }
 
-inline OAuthReply postForm(const TestServer& server, const QString& path, const QByteArray& body, const CibaClient& client)
-{
-    QNetworkRequest request(server.url(path));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("Authorization", "Basic " + (client.id + QLatin1Char(':') + client.secret).toUtf8().toBase64());
-    QNetworkAccessManager network;
-    QNetworkReply* reply = network.post(request, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(15'000, &loop, &QEventLoop::quit);
-    loop.exec();
-    OAuthReply result;
-    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    result.json = QJsonDocument::fromJson(reply->readAll()).object();
-    reply->deleteLater();
-    return result;
-}
-
-// POST /bc-authorize for `loginHint`; the auth_req_id, or empty.
-inline QString authorize(const TestServer& server, const CibaClient& client, const QString& loginHint,
-                         const QString& bindingMessage, int expirySeconds = 300, const QString& notificationToken = {})
+// POST /bc-authorize for `loginHint`.
+inline OAuthReply bcAuthorize(const TestServer& server, const CibaClient& client, const QString& loginHint,
+                              const QString& bindingMessage, int expirySeconds = 300, const QString& notificationToken = {})
 {
     QByteArray body = "scope=openid%20payments&login_hint=" + QUrl::toPercentEncoding(loginHint)
                       + "&binding_message=" + QUrl::toPercentEncoding(bindingMessage)
@@ -78,7 +102,16 @@ inline QString authorize(const TestServer& server, const CibaClient& client, con
     if (!notificationToken.isEmpty()) {
         body += "&client_notification_token=" + QUrl::toPercentEncoding(notificationToken);
     }
-    return postForm(server, QStringLiteral("/bc-authorize"), body, client).json.value(QStringLiteral("auth_req_id")).toString();
+    return postForm(server, QStringLiteral("/bc-authorize"), body, client);
+}
+
+// The same; the auth_req_id, or empty.
+inline QString authorize(const TestServer& server, const CibaClient& client, const QString& loginHint,
+                         const QString& bindingMessage, int expirySeconds = 300, const QString& notificationToken = {})
+{
+    return bcAuthorize(server, client, loginHint, bindingMessage, expirySeconds, notificationToken)
+        .json.value(QStringLiteral("auth_req_id"))
+        .toString();
 }
 
 inline OAuthReply redeem(const TestServer& server, const CibaClient& client, const QString& authReqId)
@@ -128,6 +161,62 @@ inline qint64 metric(const TestServer& server, const QByteArray& sample)
         }
     }
     return -1;
+}
+
+// Pairs the app's real DeviceClient (key into the real keychain); the account, or nothing.
+inline std::optional<device::DeviceAccount> pairRealDevice(const TestServer& server, device::DeviceClient& client,
+                                                           const QString& email, const QString& deviceName)
+{
+    Result<device::PairingLink> link = device::PairingLink::parse(
+        pairingLinkFrom(runCli(server, {QStringLiteral("devices"), QStringLiteral("pair"), email}).out));
+    if (!link) {
+        return std::nullopt;
+    }
+    QSignalSpy paired(&client, &device::DeviceClient::paired);
+    QSignalSpy failed(&client, &device::DeviceClient::pairingFailed);
+    client.pair(*link, deviceName);
+    if (!QTest::qWaitFor([&] { return !paired.isEmpty() || !failed.isEmpty(); }, 30'000) || paired.isEmpty()) {
+        return std::nullopt;
+    }
+    return paired.first().first().value<device::DeviceAccount>();
+}
+
+// Pairs a device whose key the test holds, over POST /device/pair; its device id, or empty.
+inline QString pairHandDevice(const TestServer& server, const crypto::SigningKey& key, const QString& email,
+                              const QString& deviceName)
+{
+    Result<device::PairingLink> link = device::PairingLink::parse(
+        pairingLinkFrom(runCli(server, {QStringLiteral("devices"), QStringLiteral("pair"), email}).out));
+    if (!link) {
+        return {};
+    }
+    const QString identity = device::DeviceStatements::serverIdentity(server.baseUrl());
+    const QByteArray publicKey = key.publicPoint().toBase64();
+    Result<QByteArray> signature = key.sign(device::DeviceStatements::pairing(identity, link->token, publicKey, deviceName));
+    if (!signature) {
+        return {};
+    }
+    HttpTestClient http;
+    const HttpResult paired = http.postJson(server.url(QStringLiteral("/device/pair")), {},
+                                            QJsonObject{{QStringLiteral("pairing_token"), link->token},
+                                                        {QStringLiteral("public_key"), QString::fromLatin1(publicKey)},
+                                                        {QStringLiteral("name"), deviceName},
+                                                        {QStringLiteral("signature"), b64url(*signature)}});
+    return paired.status == 201 ? paired.json().value(QStringLiteral("device_id")).toString() : QString();
+}
+
+// Waits until the real client holds the request, decides it, and waits for the
+// server's verdict; true when the server accepted the decision.
+inline bool decideOn(device::DeviceClient& device, const QString& authReqId, bool approve)
+{
+    if (!QTest::qWaitFor([&] { return device.pendingRequest(authReqId).has_value(); }, 15'000)) {
+        return false;
+    }
+    QSignalSpy results(&device, &device::DeviceClient::decisionResult);
+    if (!device.decide(authReqId, approve).ok()) {
+        return false;
+    }
+    return QTest::qWaitFor([&] { return !results.isEmpty(); }, 15'000) && results.first().at(1).toBool();
 }
 
 } // namespace handoff::test

@@ -33,6 +33,21 @@ private Q_SLOTS:
         QCOMPARE(config->notificationRetryMaxMs, 5 * 60 * 1000);
         QCOMPARE(config->notificationRetryPeriodMs, 24 * 3600 * 1000);
         QVERIFY(!config->tlsEnabled());
+        QCOMPARE(config->denialBlock.denials, 3);
+        QCOMPARE(config->denialBlock.windowMs, 10 * 60 * 1000);
+        QCOMPARE(config->denialBlock.blockMs, 30 * 60 * 1000);
+    }
+
+    void denialBlockKnobs()
+    {
+        const auto config = ServerConfig::resolve({{QStringLiteral("denial-block-count"), QStringLiteral("5")},
+                                                   {QStringLiteral("denial-block-window"), QStringLiteral("2m")},
+                                                   {QStringLiteral("denial-block-duration"), QStringLiteral("3s")}},
+                                                  {}, {});
+        QVERIFY(config.ok());
+        QCOMPARE(config->denialBlock.denials, 5);
+        QCOMPARE(config->denialBlock.windowMs, 120'000);
+        QCOMPARE(config->denialBlock.blockMs, 3000);
     }
 
     void flagsOverEnvironmentOverFile()
@@ -136,6 +151,13 @@ private Q_SLOTS:
         row("retry initial too small", "notification-retry-initial", "5ms", false);
         row("notification timeout", "notification-timeout", "2s", true);
         row("notification concurrency zero", "notification-concurrency", "0", false);
+        row("denial count", "denial-block-count", "1", true);
+        row("denial count zero", "denial-block-count", "0", false);
+        row("denial count words", "denial-block-count", "three", false);
+        row("denial window", "denial-block-window", "10m", true);
+        row("denial window too small", "denial-block-window", "5ms", false);
+        row("block duration", "denial-block-duration", "1.5s", true);
+        row("block duration words", "denial-block-duration", "forever", false);
     }
 
     void values()
