@@ -42,6 +42,8 @@ int main(int argc, char** argv)
         return CommandRunner::toHuman(*options, out, err);
     case CliOptions::Command::Detect:
         return CommandRunner::detect(*options, out, err);
+    case CliOptions::Command::Approve:
+        return CommandRunner::approve(*options, out, err);
     case CliOptions::Command::Mcp: {
         McpServer::Defaults defaults{options->server, options->apiKey, options->cdpUrl, options->protocol};
         McpServer server(defaults, &StdioTransport::write);
