@@ -254,9 +254,9 @@ TokenAnswer CibaAnswers::parseToken(int status, const QByteArray& body, const QS
         return answer;
     }
     if (status < 400 || status >= 500 || !error) {
+        const bool redirect = status >= 300 && status < 400;
         answer.error = Error{QStringLiteral("http_%1").arg(status),
-                             status >= 300 && status < 400 ? statusText(status) + QStringLiteral(" (a redirect; not followed)")
-                                                           : statusText(status)};
+                             redirect ? statusText(status) + QStringLiteral(" (a redirect; not followed)") : statusText(status)};
         return answer;
     }
     answer.error = *error;

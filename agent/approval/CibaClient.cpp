@@ -80,7 +80,8 @@ QByteArray CibaClient::formBody(const QList<std::pair<QString, QString>>& fields
 
 QByteArray CibaClient::basicAuthorization(const QString& clientId, const QByteArray& clientSecret)
 {
-    const QByteArray credentials = QUrl::toPercentEncoding(clientId) + ':' + QUrl::toPercentEncoding(QString::fromUtf8(clientSecret));
+    const QByteArray credentials =
+        QUrl::toPercentEncoding(clientId) + ':' + QUrl::toPercentEncoding(QString::fromUtf8(clientSecret));
     return QByteArrayLiteral("Basic ") + credentials.toBase64();
 }
 

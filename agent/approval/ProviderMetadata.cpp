@@ -135,7 +135,8 @@ Result<ProviderMetadata> ProviderMetadata::parse(const QByteArray& document, con
     }
     metadata.tokenEndpoint = *token;
 
-    Result<std::optional<QStringList>> modes = stringList(object, QStringLiteral("backchannel_token_delivery_modes_supported"));
+    Result<std::optional<QStringList>> modes =
+        stringList(object, QStringLiteral("backchannel_token_delivery_modes_supported"));
     if (!modes) {
         return modes.error();
     }
@@ -159,7 +160,8 @@ Result<ProviderMetadata> ProviderMetadata::parse(const QByteArray& document, con
     }
     const QJsonValue userCode = object.value(QLatin1String("backchannel_user_code_parameter_supported"));
     if (!userCode.isUndefined() && !userCode.isBool()) {
-        return bad(QStringLiteral("the discovery document's backchannel_user_code_parameter_supported is not true or false"));
+        return bad(QStringLiteral("the discovery document's backchannel_user_code_parameter_supported is not true "
+                                  "or false"));
     }
     metadata.userCodeSupported = userCode.toBool(false);
     return metadata;

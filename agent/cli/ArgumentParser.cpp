@@ -57,10 +57,12 @@ Result<CliOptions> finishApprove(CliOptions options, const QString& server, cons
                                          "\"Refund $120.00 to ACME Corp, order 1234\""));
     }
     if (options.bindingMessage.toUcs4().size() > ArgumentParser::MaxBindingMessageLength) {
-        return usageError(QStringLiteral("--binding-message is at most %1 characters").arg(ArgumentParser::MaxBindingMessageLength));
+        return usageError(
+            QStringLiteral("--binding-message is at most %1 characters").arg(ArgumentParser::MaxBindingMessageLength));
     }
     if (options.loginHint.trimmed().isEmpty() || options.loginHint.size() > 320) {
-        return usageError(QStringLiteral("--login-hint is required: the person to ask (1 to 320 characters, e.g. an email)"));
+        return usageError(
+            QStringLiteral("--login-hint is required: the person to ask (1 to 320 characters, e.g. an email)"));
     }
     const QStringList scopes = options.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
     if (options.scope.size() > 1000 || !std::all_of(scopes.begin(), scopes.end(), isScopeToken)) {
@@ -148,7 +150,8 @@ Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHa
         QStringLiteral("--scope"), QStringLiteral("--binding-message"), QStringLiteral("--login-hint"),
         QStringLiteral("--user-code"), QStringLiteral("--expiry"),
     };
-    static const QSet<QString> mcpFlags = sessionFlags + QSet<QString>{QStringLiteral("--client-id"), QStringLiteral("--client-secret")};
+    static const QSet<QString> mcpFlags =
+        sessionFlags + QSet<QString>{QStringLiteral("--client-id"), QStringLiteral("--client-secret")};
     const QSet<QString>& valued = options.command == CliOptions::Command::Approve ? approveFlags
         : options.command == CliOptions::Command::Mcp                             ? mcpFlags
                                                                                   : sessionFlags;

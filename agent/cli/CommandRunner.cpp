@@ -56,7 +56,8 @@ int exitCodeFor(ApprovalResult::Outcome outcome)
 QString adviceFor(const Error& error)
 {
     if (error.code == QLatin1String("invalid_client")) {
-        return QStringLiteral(" Check --client-id and HANDOFF_CLIENT_SECRET (handoff-server clients list shows the clients).");
+        return QStringLiteral(
+            " Check --client-id and HANDOFF_CLIENT_SECRET (handoff-server clients list shows the clients).");
     }
     if (error.code == QLatin1String("unknown_user_id")) {
         return QStringLiteral(" Check --login-hint (handoff-server users list shows the users).");

@@ -398,7 +398,8 @@ void McpServer::requestApproval(const QJsonValue& id, const QJsonObject& argumen
     if (!expiry.isUndefined() && !expiry.isNull()) {
         const double value = expiry.toDouble(-1);
         if (!expiry.isDouble() || value != std::floor(value) || value < 1 || value > MaxExpirySeconds) {
-            respondToolError(id, QStringLiteral("expiry_seconds must be a whole number from 1 to %1").arg(MaxExpirySeconds));
+            respondToolError(id,
+                             QStringLiteral("expiry_seconds must be a whole number from 1 to %1").arg(MaxExpirySeconds));
             return;
         }
         expirySeconds = int(value);
@@ -418,7 +419,8 @@ void McpServer::requestApproval(const QJsonValue& id, const QJsonObject& argumen
         return;
     }
     if (m_approvals.size() >= MaxPendingApprovals) {
-        respondToolError(id, QStringLiteral("%1 approvals are already waiting; wait for one to end").arg(MaxPendingApprovals));
+        respondToolError(id,
+                         QStringLiteral("%1 approvals are already waiting; wait for one to end").arg(MaxPendingApprovals));
         return;
     }
 
@@ -478,7 +480,7 @@ void McpServer::onApprovalFinished(const QString& key)
         break;
     default:
         structured.insert(QStringLiteral("message"),
-                          QStringLiteral("%1 (%2); the person was not asked or did not answer, so do not perform the action")
+                          QStringLiteral("%1 (%2); there is no approval, so do not perform the action")
                               .arg(result.error.message, result.error.code));
         break;
     }
@@ -508,8 +510,9 @@ void McpServer::sendProgress()
             continue;
         }
         ++a.progress;
+        const QString loginHint = a.client->request().loginHint;
         sendProgressNotification(a.progressToken, a.progress,
-                                 QStringLiteral("waiting for %1 to approve on their device").arg(a.client->request().loginHint));
+                                 QStringLiteral("waiting for %1 to approve on their device").arg(loginHint));
     }
     if (m_pending.isEmpty() && m_approvals.isEmpty()) {
         m_progressTimer.stop();
