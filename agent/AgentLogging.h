@@ -11,3 +11,4 @@ Q_DECLARE_LOGGING_CATEGORY(lcInput)      // handoff.input: input validation and 
 Q_DECLARE_LOGGING_CATEGORY(lcScreencast) // handoff.screencast: frames and viewport
 Q_DECLARE_LOGGING_CATEGORY(lcAgent)      // handoff.agent: session lifecycle and relay
 Q_DECLARE_LOGGING_CATEGORY(lcMcp)        // handoff.mcp: the MCP server
+Q_DECLARE_LOGGING_CATEGORY(lcApproval)   // handoff.approval: the CIBA client (never a secret or token)

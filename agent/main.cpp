@@ -42,8 +42,11 @@ int main(int argc, char** argv)
         return CommandRunner::toHuman(*options, out, err);
     case CliOptions::Command::Detect:
         return CommandRunner::detect(*options, out, err);
+    case CliOptions::Command::Approve:
+        return CommandRunner::approve(*options, out, err);
     case CliOptions::Command::Mcp: {
-        McpServer::Defaults defaults{options->server, options->apiKey, options->cdpUrl, options->protocol};
+        McpServer::Defaults defaults{options->server,   options->apiKey,   options->cdpUrl,
+                                     options->protocol, options->clientId, options->clientSecret};
         McpServer server(defaults, &StdioTransport::write);
         if (const int interval = qEnvironmentVariableIntValue("MCP_PROGRESS_INTERVAL_MS"); interval > 0) {
             server.setProgressIntervalMs(interval);

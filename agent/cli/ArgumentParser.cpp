@@ -1,6 +1,9 @@
 #include "agent/cli/ArgumentParser.h"
 
+#include "agent/approval/ProviderMetadata.h"
+
 #include <QProcessEnvironment>
+#include <QSet>
 
 namespace handoff::agent {
 
@@ -17,13 +20,68 @@ bool isHttpUrl(const QUrl& url)
         && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
 }
 
+// RFC 6749 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+bool isScopeToken(const QString& token)
+{
+    return !token.isEmpty() && std::all_of(token.begin(), token.end(), [](QChar c) {
+        const char16_t u = c.unicode();
+        return u == 0x21 || (u >= 0x23 && u <= 0x5B) || (u >= 0x5D && u <= 0x7E);
+    });
+}
+
+Result<CliOptions> finishApprove(CliOptions options, const QString& server, const QString& clientId,
+                                 const QString& clientSecret)
+{
+    if (server.isEmpty()) {
+        return usageError(QStringLiteral("--server (or HANDOFF_SERVER) is required"));
+    }
+    options.server = QUrl(server);
+    if (ProviderMetadata::issuerFor(options.server).isEmpty()) {
+        return usageError(QStringLiteral("--server must be the server's http(s) base URL, without query or fragment"));
+    }
+    if (!ProviderMetadata::isAcceptableEndpoint(options.server)) {
+        return usageError(QStringLiteral("--server must be https (http only to a loopback host): the client secret and "
+                                         "the tokens travel over it"));
+    }
+    if (clientId.isEmpty()) {
+        return usageError(QStringLiteral("--client-id (or HANDOFF_CLIENT_ID) is required"));
+    }
+    if (clientSecret.isEmpty()) {
+        return usageError(QStringLiteral("--client-secret (or, better, HANDOFF_CLIENT_SECRET) is required"));
+    }
+    options.clientId = clientId;
+    options.clientSecret = clientSecret.toUtf8();
+    const QString message = options.bindingMessage.trimmed();
+    if (message.isEmpty()) {
+        return usageError(QStringLiteral("--binding-message is required: the action the person approves, e.g. "
+                                         "\"Refund $120.00 to ACME Corp, order 1234\""));
+    }
+    if (options.bindingMessage.toUcs4().size() > ArgumentParser::MaxBindingMessageLength) {
+        return usageError(
+            QStringLiteral("--binding-message is at most %1 characters").arg(ArgumentParser::MaxBindingMessageLength));
+    }
+    if (options.loginHint.trimmed().isEmpty() || options.loginHint.size() > 320) {
+        return usageError(
+            QStringLiteral("--login-hint is required: the person to ask (1 to 320 characters, e.g. an email)"));
+    }
+    const QStringList scopes = options.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (options.scope.size() > 1000 || !std::all_of(scopes.begin(), scopes.end(), isScopeToken)) {
+        return usageError(QStringLiteral("--scope must be space-separated OAuth scope values"));
+    }
+    if (options.userCode.size() > 256) {
+        return usageError(QStringLiteral("--user-code is at most 256 characters"));
+    }
+    return options;
+}
+
 } // namespace
 
 QHash<QString, QString> ArgumentParser::systemEnvironment()
 {
     QHash<QString, QString> env;
     const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
-    for (const char* name : {"HANDOFF_SERVER", "HANDOFF_API_KEY", "HANDOFF_CDP_URL"}) {
+    for (const char* name :
+         {"HANDOFF_SERVER", "HANDOFF_API_KEY", "HANDOFF_CDP_URL", "HANDOFF_CLIENT_ID", "HANDOFF_CLIENT_SECRET"}) {
         const QString key = QString::fromLatin1(name);
         if (system.contains(key)) {
             env.insert(key, system.value(key));
@@ -40,11 +98,18 @@ QString ArgumentParser::usage()
         "                [--blocker TYPE] [--hint TEXT] [--ttl SECONDS] [--login-hint USER]\n"
         "                [--protocol 1|2] [--quality 60|75|90] [--target ID|URL-PART] [--json]\n"
         "  handoff-agent detect --cdp-url URL [--target ID|URL-PART] [--json]\n"
-        "  handoff-agent mcp\n"
+        "  handoff-agent approve --server URL --client-id ID --client-secret SECRET\n"
+        "                --binding-message TEXT --login-hint USER [--scope \"openid ...\"]\n"
+        "                [--user-code CODE] [--expiry SECONDS] [--json]\n"
+        "  handoff-agent mcp [--client-id ID] [--client-secret SECRET]\n"
         "\n"
-        "environment: HANDOFF_SERVER, HANDOFF_API_KEY, HANDOFF_CDP_URL stand in for the flags.\n"
+        "environment: HANDOFF_SERVER, HANDOFF_API_KEY, HANDOFF_CDP_URL, HANDOFF_CLIENT_ID and\n"
+        "  HANDOFF_CLIENT_SECRET stand in for the flags. Prefer them for the key and the secret:\n"
+        "  other users of this machine can read a command line.\n"
         "blocker types: otp password captcha security_question document_upload other\n"
-        "exit codes: 0 resolved, 2 usage, 3 cancelled, 4 timeout, 5 error\n");
+        "approve: asks the person on their device (OpenID Connect CIBA) and prints the access\n"
+        "  token on stdout when they approve; progress goes to stderr. openid is added to the scope.\n"
+        "exit codes: 0 resolved/approved, 2 usage, 3 cancelled, 4 timeout/expired, 5 error, 6 denied\n");
 }
 
 Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHash<QString, QString>& environment)
@@ -58,24 +123,40 @@ Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHa
         options.command = CliOptions::Command::ToHuman;
     } else if (command == QLatin1String("detect")) {
         options.command = CliOptions::Command::Detect;
+    } else if (command == QLatin1String("approve")) {
+        options.command = CliOptions::Command::Approve;
     } else if (command == QLatin1String("mcp")) {
         options.command = CliOptions::Command::Mcp;
     } else if (command == QLatin1String("help") || command == QLatin1String("--help") || command == QLatin1String("-h")) {
         options.command = CliOptions::Command::Help;
         return options;
     } else {
-        return usageError(QStringLiteral("unknown command (expected to-human, detect or mcp)"));
+        return usageError(QStringLiteral("unknown command (expected to-human, detect, approve or mcp)"));
     }
 
     QString server = environment.value(QStringLiteral("HANDOFF_SERVER"));
     QString apiKey = environment.value(QStringLiteral("HANDOFF_API_KEY"));
     QString cdpUrl = environment.value(QStringLiteral("HANDOFF_CDP_URL"));
-    const QStringList valued = {
+    QString clientId = environment.value(QStringLiteral("HANDOFF_CLIENT_ID"));
+    QString clientSecret = environment.value(QStringLiteral("HANDOFF_CLIENT_SECRET"));
+    static const QSet<QString> sessionFlags = {
         QStringLiteral("--server"), QStringLiteral("--api-key"), QStringLiteral("--cdp-url"),
         QStringLiteral("--service"), QStringLiteral("--blocker"), QStringLiteral("--hint"),
         QStringLiteral("--ttl"), QStringLiteral("--login-hint"), QStringLiteral("--protocol"),
         QStringLiteral("--quality"), QStringLiteral("--target"),
     };
+    static const QSet<QString> approveFlags = {
+        QStringLiteral("--server"), QStringLiteral("--client-id"), QStringLiteral("--client-secret"),
+        QStringLiteral("--scope"), QStringLiteral("--binding-message"), QStringLiteral("--login-hint"),
+        QStringLiteral("--user-code"), QStringLiteral("--expiry"),
+    };
+    static const QSet<QString> mcpFlags =
+        sessionFlags + QSet<QString>{QStringLiteral("--client-id"), QStringLiteral("--client-secret")};
+    const QSet<QString>& valued = options.command == CliOptions::Command::Approve ? approveFlags
+        : options.command == CliOptions::Command::Mcp                             ? mcpFlags
+                                                                                  : sessionFlags;
+    const QSet<QString> allFlags = sessionFlags + approveFlags;
+    bool scopeGiven = false;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         QString name = arguments.at(i);
         QString value;
@@ -90,6 +171,9 @@ Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHa
             continue;
         }
         if (!valued.contains(name)) {
+            if (allFlags.contains(name)) {
+                return usageError(QStringLiteral("%1 is not an option of %2").arg(name, command));
+            }
             // Never echo the argument: it might be a secret given in the wrong place.
             return usageError(QStringLiteral("unknown option at position %1").arg(i));
         }
@@ -115,6 +199,23 @@ Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHa
             options.loginHint = value;
         } else if (name == QLatin1String("--target")) {
             options.target = value;
+        } else if (name == QLatin1String("--client-id")) {
+            clientId = value;
+        } else if (name == QLatin1String("--client-secret")) {
+            clientSecret = value;
+        } else if (name == QLatin1String("--scope")) {
+            options.scope = value;
+            scopeGiven = true;
+        } else if (name == QLatin1String("--binding-message")) {
+            options.bindingMessage = value;
+        } else if (name == QLatin1String("--user-code")) {
+            options.userCode = value;
+        } else if (name == QLatin1String("--expiry")) {
+            bool ok = false;
+            options.expiry = value.toInt(&ok);
+            if (!ok || options.expiry < 1 || options.expiry > MaxExpirySeconds) {
+                return usageError(QStringLiteral("--expiry must be 1 to %1 seconds").arg(MaxExpirySeconds));
+            }
         } else if (name == QLatin1String("--ttl")) {
             bool ok = false;
             options.ttl = value.toInt(&ok);
@@ -138,7 +239,15 @@ Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHa
         options.server = QUrl(server);
         options.apiKey = apiKey.toUtf8();
         options.cdpUrl = QUrl(cdpUrl);
+        options.clientId = clientId;
+        options.clientSecret = clientSecret.toUtf8();
         return options;
+    }
+    if (options.command == CliOptions::Command::Approve) {
+        if (scopeGiven && options.scope.trimmed().isEmpty()) {
+            return usageError(QStringLiteral("--scope is empty (leave it out for just openid)"));
+        }
+        return finishApprove(std::move(options), server, clientId, clientSecret);
     }
     if (cdpUrl.isEmpty()) {
         return usageError(QStringLiteral("--cdp-url (or HANDOFF_CDP_URL) is required"));

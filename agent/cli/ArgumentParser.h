@@ -7,13 +7,19 @@
 //                 [--blocker TYPE] [--hint TEXT] [--ttl S] [--login-hint USER]
 //                 [--protocol 1|2] [--quality 60|75|90] [--target ID|URL-PART] [--json]
 //   handoff-agent detect --cdp-url URL [--target ID|URL-PART] [--json]
-//   handoff-agent mcp
+//   handoff-agent approve --server URL --client-id ID --client-secret SECRET
+//                 --binding-message TEXT --login-hint USER [--scope "openid ..."]
+//                 [--user-code CODE] [--expiry SECONDS] [--json]
+//   handoff-agent mcp [--server URL] [--api-key KEY] [--cdp-url URL]
+//                 [--client-id ID] [--client-secret SECRET]
 //
-// --server, --api-key and --cdp-url fall back to HANDOFF_SERVER,
-// HANDOFF_API_KEY and HANDOFF_CDP_URL. Prefer the environment for the key:
-// an argument list is visible to other users of the machine.
+// --server, --api-key, --cdp-url, --client-id and --client-secret fall back to
+// HANDOFF_SERVER, HANDOFF_API_KEY, HANDOFF_CDP_URL, HANDOFF_CLIENT_ID and
+// HANDOFF_CLIENT_SECRET. Prefer the environment for the key and the secret: an
+// argument list is visible to other users of the machine.
 //
-// Exit codes: 0 resolved (detect: done), 2 usage, 3 cancelled, 4 timeout, 5 error.
+// Exit codes: 0 resolved / approved (detect: done), 2 usage, 3 cancelled,
+// 4 timeout / expired, 5 error, 6 denied.
 
 #include "core/common/Result.h"
 
@@ -30,10 +36,11 @@ enum ExitCode {
     ExitCancelled = 3,
     ExitTimeout = 4,
     ExitError = 5,
+    ExitDenied = 6,
 };
 
 struct CliOptions final {
-    enum class Command { ToHuman, Detect, Mcp, Help };
+    enum class Command { ToHuman, Detect, Approve, Mcp, Help };
     Command command = Command::Help;
     QUrl server;
     QByteArray apiKey;
@@ -47,11 +54,20 @@ struct CliOptions final {
     int protocol = 2;
     int quality = 75;
     bool json = false;
+    // approve (and the MCP tool handoff_request_approval)
+    QString clientId;
+    QByteArray clientSecret;
+    QString scope;          // as given; CibaClient adds openid when missing
+    QString bindingMessage;
+    QString userCode;
+    int expiry = 0;         // requested_expiry in seconds; 0: the server's default
 };
 
 class ArgumentParser final {
 public:
     ArgumentParser() = delete;
+    static constexpr qsizetype MaxBindingMessageLength = 140; // code points (CIBA Core 7.1)
+    static constexpr int MaxExpirySeconds = 24 * 3600;
 
     // `arguments` without the program name.
     static Result<CliOptions> parse(const QStringList& arguments, const QHash<QString, QString>& environment);

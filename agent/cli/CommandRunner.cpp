@@ -1,5 +1,6 @@
 #include "agent/cli/CommandRunner.h"
 
+#include "agent/approval/CibaClient.h"
 #include "agent/cdp/CdpClient.h"
 #include "agent/cli/SignalWatcher.h"
 #include "agent/detect/WallDetector.h"
@@ -32,6 +33,39 @@ int exitCodeFor(AgentSession::Outcome outcome)
         break;
     }
     return ExitError;
+}
+
+int exitCodeFor(ApprovalResult::Outcome outcome)
+{
+    switch (outcome) {
+    case ApprovalResult::Outcome::Approved:
+        return ExitResolved;
+    case ApprovalResult::Outcome::Denied:
+        return ExitDenied;
+    case ApprovalResult::Outcome::Expired:
+        return ExitTimeout;
+    case ApprovalResult::Outcome::Cancelled:
+        return ExitCancelled;
+    case ApprovalResult::Outcome::Error:
+        break;
+    }
+    return ExitError;
+}
+
+// What to tell the person running the command, beyond the server's words.
+QString adviceFor(const Error& error)
+{
+    if (error.code == QLatin1String("invalid_client")) {
+        return QStringLiteral(
+            " Check --client-id and HANDOFF_CLIENT_SECRET (handoff-server clients list shows the clients).");
+    }
+    if (error.code == QLatin1String("unknown_user_id")) {
+        return QStringLiteral(" Check --login-hint (handoff-server users list shows the users).");
+    }
+    if (error.code == QLatin1String("issuer_mismatch")) {
+        return QStringLiteral(" Use that URL as --server.");
+    }
+    return {};
 }
 
 } // namespace
@@ -146,6 +180,94 @@ int CommandRunner::detect(const CliOptions& options, QTextStream& out, QTextStre
     out.flush();
     err.flush();
     return exitCode;
+}
+
+int CommandRunner::approve(const CliOptions& options, QTextStream& out, QTextStream& err)
+{
+    CibaRequest request;
+    request.server = options.server;
+    request.clientId = options.clientId;
+    request.clientSecret = options.clientSecret;
+    request.scope = options.scope;
+    request.loginHint = options.loginHint;
+    request.bindingMessage = options.bindingMessage;
+    request.userCode = options.userCode;
+    request.requestedExpiry = options.expiry;
+
+    CibaClient client(std::move(request));
+    SignalWatcher signals;
+    QEventLoop loop;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &client, [&](int) { client.cancel(); });
+    QObject::connect(&client, &CibaClient::requestAccepted, &loop, [&](const QString&, int expiresIn, int) {
+        err << "Waiting for " << options.loginHint << " to approve on their device: " << options.bindingMessage << '\n'
+            << "The request expires in " << expiresIn << " s; Ctrl+C stops waiting.\n";
+        err.flush();
+    });
+    QObject::connect(&client, &CibaClient::intervalChanged, &loop, [&](int seconds) {
+        err << "The server asked to poll less often; checking every " << seconds << " s.\n";
+        err.flush();
+    });
+    QObject::connect(&client, &CibaClient::finished, &loop, &QEventLoop::quit);
+    client.start();
+    if (!client.isFinished()) {
+        loop.exec();
+    }
+
+    const ApprovalResult& result = client.result();
+    const QString outcome = ApprovalResult::outcomeName(result.outcome);
+    if (result.outcome == ApprovalResult::Outcome::Approved) {
+        err << "Approved.\n";
+        if (options.json) {
+            QJsonObject object{{QStringLiteral("outcome"), outcome},
+                               {QStringLiteral("auth_req_id"), result.authReqId},
+                               {QStringLiteral("access_token"), result.tokens.accessToken},
+                               {QStringLiteral("token_type"), result.tokens.tokenType},
+                               {QStringLiteral("id_token"), result.tokens.idToken},
+                               {QStringLiteral("scope"), result.tokens.scope}};
+            if (result.tokens.expiresIn > 0) {
+                object.insert(QStringLiteral("expires_in"), result.tokens.expiresIn);
+            }
+            printJson(out, object);
+        } else {
+            out << result.tokens.accessToken << '\n';
+        }
+    } else {
+        QString sentence = result.error.message;
+        while (sentence.endsWith(QLatin1Char('.'))) {
+            sentence.chop(1);
+        }
+        // Our own words for the three plain outcomes start a sentence; the server's stay as they are.
+        QString capitalized = sentence;
+        if (!capitalized.isEmpty()) {
+            capitalized[0] = capitalized.at(0).toUpper();
+        }
+        switch (result.outcome) {
+        case ApprovalResult::Outcome::Denied:
+            err << "Denied: " << capitalized << ".\n";
+            break;
+        case ApprovalResult::Outcome::Expired:
+            err << "Expired: " << capitalized << ".\n";
+            break;
+        case ApprovalResult::Outcome::Cancelled:
+            err << "Cancelled: " << capitalized << ".\n";
+            break;
+        default:
+            err << "handoff-agent: " << sentence << " (" << result.error.code << ")." << adviceFor(result.error) << '\n';
+            break;
+        }
+        if (options.json) {
+            QJsonObject object{{QStringLiteral("outcome"), outcome},
+                               {QStringLiteral("error"), result.error.code},
+                               {QStringLiteral("message"), result.error.message}};
+            if (!result.authReqId.isEmpty()) {
+                object.insert(QStringLiteral("auth_req_id"), result.authReqId);
+            }
+            printJson(out, object);
+        }
+    }
+    out.flush();
+    err.flush();
+    return exitCodeFor(result.outcome);
 }
 
 } // namespace handoff::agent

@@ -1,9 +1,10 @@
 #pragma once
 
-// Runs the to-human and detect commands: prints what the person and the
-// calling script need (the link, the SAS, the outcome) on stdout, as text or
-// one JSON object per line with --json, and returns the exit code. Never
-// prints the API key, the stream token or anything the person types.
+// Runs the to-human, detect and approve commands: prints what the person and
+// the calling script need (the link, the SAS, the outcome; approve: the access
+// token) on stdout, as text or JSON with --json, and returns the exit code.
+// Never prints the API key, the client secret, the stream token or anything
+// the person types.
 
 #include "agent/cli/ArgumentParser.h"
 
@@ -17,6 +18,9 @@ public:
     // Both run an event loop until done; a QCoreApplication must exist.
     static int toHuman(const CliOptions& options, QTextStream& out, QTextStream& err);
     static int detect(const CliOptions& options, QTextStream& out, QTextStream& err);
+    // Progress and the outcome in words on `err`; on approval the access token
+    // (or with --json one object) on `out`. SIGINT/SIGTERM stop waiting.
+    static int approve(const CliOptions& options, QTextStream& out, QTextStream& err);
 };
 
 } // namespace handoff::agent

@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+
 namespace handoff::agent {
 
 namespace {
@@ -15,6 +17,9 @@ constexpr int InvalidRequest = -32600;
 constexpr int MethodNotFound = -32601;
 constexpr int InvalidParams = -32602;
 constexpr qsizetype MaxMessageBytes = 1024 * 1024;
+constexpr qsizetype MaxBindingMessageLength = 140; // code points, CIBA Core 7.1
+constexpr qsizetype MaxLoginHintLength = 320;
+constexpr int MaxExpirySeconds = 24 * 3600;
 
 QString idKey(const QJsonValue& id)
 {
@@ -24,6 +29,19 @@ QString idKey(const QJsonValue& id)
 QJsonObject stringProperty(const QString& description)
 {
     return QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}, {QStringLiteral("description"), description}};
+}
+
+// Absent: empty. Present: a string within `maxLength` code points, else nothing.
+std::optional<QString> optionalString(const QJsonObject& arguments, const QString& name, qsizetype maxLength)
+{
+    const QJsonValue value = arguments.value(name);
+    if (value.isUndefined() || value.isNull()) {
+        return QString();
+    }
+    if (!value.isString() || value.toString().toUcs4().size() > maxLength) {
+        return std::nullopt;
+    }
+    return value.toString();
 }
 
 } // namespace
@@ -47,7 +65,14 @@ QString McpServer::instructions()
         "CAPTCHA, a security question or a document upload. Give the person the session_url it returns (and "
         "the security code if they ask), then call handoff_status, which waits until they are done; continue "
         "when it returns resolved. Never ask the user for passwords, codes or other credentials in the chat, "
-        "and never type them yourself: the person types them into their own app, end-to-end encrypted.");
+        "and never type them yourself: the person types them into their own app, end-to-end encrypted.\n\n"
+        "Call handoff_request_approval before a sensitive action the person has not explicitly approved for this "
+        "very case: a payment, refund or transfer, deleting data, sending a message or signing something in "
+        "their name. Give a precise binding_message that names the action, the amount and the party, e.g. "
+        "\"Refund $120.00 to ACME Corp, order 1234\", and login_hint naming the person. The call waits until "
+        "they approve or deny on their own device. Perform the action only when outcome is approved, and only "
+        "the action the binding message describes; on denied, expired or error do not perform it (ask again "
+        "only if the person wants you to).");
 }
 
 QJsonArray McpServer::toolList()
@@ -109,7 +134,63 @@ QJsonArray McpServer::toolList()
                                   {QStringLiteral("message"), stringProperty(QStringLiteral("A sentence for the log"))}}},
                      {QStringLiteral("required"), QJsonArray{QStringLiteral("session_id"), QStringLiteral("status")}}}},
     };
-    return QJsonArray{toHuman, status};
+    const QJsonObject approval{
+        {QStringLiteral("name"), QStringLiteral("handoff_request_approval")},
+        {QStringLiteral("title"), QStringLiteral("Ask the person to approve an action")},
+        {QStringLiteral("description"),
+         QStringLiteral("Asks the person to approve or deny one action on their own paired device (OpenID Connect "
+                        "CIBA) and waits for the answer: approved, denied or expired (or error). Use it before a "
+                        "sensitive action, with a binding_message that says exactly what will happen. Sends progress "
+                        "notifications while waiting. It returns only the outcome, never an access token: the "
+                        "approval is a yes/no gate for you, not a credential to use.")},
+        {QStringLiteral("inputSchema"),
+         QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                     {QStringLiteral("properties"),
+                      QJsonObject{{QStringLiteral("binding_message"),
+                                   QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
+                                               {QStringLiteral("minLength"), 1},
+                                               {QStringLiteral("maxLength"), MaxBindingMessageLength},
+                                               {QStringLiteral("description"),
+                                                QStringLiteral("The action, shown to the person as is, e.g. \"Refund $120.00 to ACME "
+                                                               "Corp, order 1234\" (plain text, at most 140 characters)")}}},
+                                  {QStringLiteral("login_hint"),
+                                   QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
+                                               {QStringLiteral("minLength"), 1},
+                                               {QStringLiteral("maxLength"), MaxLoginHintLength},
+                                               {QStringLiteral("description"),
+                                                QStringLiteral("The person to ask: their user name on the Handoff server, e.g. an email")}}},
+                                  {QStringLiteral("scope"),
+                                   stringProperty(QStringLiteral("Space-separated OAuth scope values for what is approved "
+                                                                 "(openid is added when missing); default openid"))},
+                                  {QStringLiteral("user_code"),
+                                   stringProperty(QStringLiteral("The person's user code, if their account has one and they "
+                                                                 "gave it to you for this"))},
+                                  {QStringLiteral("expiry_seconds"),
+                                   QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")},
+                                               {QStringLiteral("minimum"), 1},
+                                               {QStringLiteral("maximum"), MaxExpirySeconds},
+                                               {QStringLiteral("description"),
+                                                QStringLiteral("How long the person has to answer, in seconds (the server's "
+                                                               "default when absent; it may cap it)")}}}}},
+                     {QStringLiteral("required"), QJsonArray{QStringLiteral("binding_message"), QStringLiteral("login_hint")}}}},
+        {QStringLiteral("outputSchema"),
+         QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                     {QStringLiteral("properties"),
+                      QJsonObject{{QStringLiteral("outcome"),
+                                   QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
+                                               {QStringLiteral("enum"), QJsonArray{QStringLiteral("approved"), QStringLiteral("denied"),
+                                                                                   QStringLiteral("expired"), QStringLiteral("error")}}}},
+                                  {QStringLiteral("auth_req_id"),
+                                   stringProperty(QStringLiteral("The server's id of the request (absent when it never got there)"))},
+                                  {QStringLiteral("scope"), stringProperty(QStringLiteral("The scope approved"))},
+                                  {QStringLiteral("expires_in"),
+                                   QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")},
+                                               {QStringLiteral("description"),
+                                                QStringLiteral("Seconds the approval's token stays valid")}}},
+                                  {QStringLiteral("message"), stringProperty(QStringLiteral("What happened, in a sentence"))}}},
+                     {QStringLiteral("required"), QJsonArray{QStringLiteral("outcome"), QStringLiteral("message")}}}},
+    };
+    return QJsonArray{toHuman, status, approval};
 }
 
 void McpServer::handleMessage(const QByteArray& json)
@@ -150,6 +231,14 @@ void McpServer::handleMessage(const QByteArray& json)
             if (AgentSession* creating = m_creating.take(key)) {
                 qCInfo(lcMcp) << "client cancelled handoff_to_human; cancelling the session";
                 creating->cancel();
+            }
+            if (const auto approval = m_approvals.find(key); approval != m_approvals.end()) {
+                // Removed first: a cancelled request gets no response (MCP cancellation).
+                CibaClient* client = approval->client;
+                m_approvals.erase(approval);
+                qCInfo(lcMcp) << "client cancelled handoff_request_approval; no longer waiting";
+                client->cancel();
+                client->deleteLater();
             }
         }
         return;
@@ -195,6 +284,9 @@ void McpServer::callTool(const QJsonValue& id, const QJsonObject& params)
         toHuman(id, arguments);
     } else if (name == QLatin1String("handoff_status")) {
         status(id, arguments, params.value(QLatin1String("_meta")).toObject().value(QLatin1String("progressToken")));
+    } else if (name == QLatin1String("handoff_request_approval")) {
+        requestApproval(id, arguments,
+                        params.value(QLatin1String("_meta")).toObject().value(QLatin1String("progressToken")));
     } else {
         respondError(id, InvalidParams, QStringLiteral("unknown tool"));
     }
@@ -276,6 +368,134 @@ void McpServer::status(const QJsonValue& id, const QJsonObject& arguments, const
     }
 }
 
+void McpServer::requestApproval(const QJsonValue& id, const QJsonObject& arguments, const QJsonValue& progressToken)
+{
+    const std::optional<QString> bindingMessage =
+        optionalString(arguments, QStringLiteral("binding_message"), MaxBindingMessageLength);
+    if (!bindingMessage || bindingMessage->trimmed().isEmpty()) {
+        respondToolError(id, QStringLiteral("binding_message is required: the action to approve, in at most %1 characters")
+                                 .arg(MaxBindingMessageLength));
+        return;
+    }
+    const std::optional<QString> loginHint = optionalString(arguments, QStringLiteral("login_hint"), MaxLoginHintLength);
+    if (!loginHint || loginHint->trimmed().isEmpty()) {
+        respondToolError(id, QStringLiteral("login_hint is required: the person to ask (at most %1 characters)")
+                                 .arg(MaxLoginHintLength));
+        return;
+    }
+    const std::optional<QString> scope = optionalString(arguments, QStringLiteral("scope"), 1000);
+    if (!scope) {
+        respondToolError(id, QStringLiteral("scope must be text: space-separated scope values"));
+        return;
+    }
+    const std::optional<QString> userCode = optionalString(arguments, QStringLiteral("user_code"), 256);
+    if (!userCode) {
+        respondToolError(id, QStringLiteral("user_code must be text of at most 256 characters"));
+        return;
+    }
+    const QJsonValue expiry = arguments.value(QLatin1String("expiry_seconds"));
+    int expirySeconds = 0;
+    if (!expiry.isUndefined() && !expiry.isNull()) {
+        const double value = expiry.toDouble(-1);
+        if (!expiry.isDouble() || value != std::floor(value) || value < 1 || value > MaxExpirySeconds) {
+            respondToolError(id,
+                             QStringLiteral("expiry_seconds must be a whole number from 1 to %1").arg(MaxExpirySeconds));
+            return;
+        }
+        expirySeconds = int(value);
+    }
+    if (m_defaults.server.isEmpty() || !m_defaults.server.isValid()) {
+        respondToolError(id, QStringLiteral("the agent has no server (set HANDOFF_SERVER for handoff-agent mcp)"));
+        return;
+    }
+    if (m_defaults.clientId.isEmpty() || m_defaults.clientSecret.isEmpty()) {
+        respondToolError(id, QStringLiteral("the agent has no CIBA client credentials (set HANDOFF_CLIENT_ID and "
+                                            "HANDOFF_CLIENT_SECRET for handoff-agent mcp)"));
+        return;
+    }
+    const QString key = idKey(id);
+    if (m_approvals.contains(key)) {
+        respondError(id, InvalidRequest, QStringLiteral("a request with this id is still running"));
+        return;
+    }
+    if (m_approvals.size() >= MaxPendingApprovals) {
+        respondToolError(id,
+                         QStringLiteral("%1 approvals are already waiting; wait for one to end").arg(MaxPendingApprovals));
+        return;
+    }
+
+    CibaRequest request;
+    request.server = m_defaults.server;
+    request.clientId = m_defaults.clientId;
+    request.clientSecret = m_defaults.clientSecret;
+    request.scope = *scope;
+    request.loginHint = loginHint->trimmed();
+    request.bindingMessage = *bindingMessage;
+    request.userCode = *userCode;
+    request.requestedExpiry = expirySeconds;
+    auto* client = new CibaClient(std::move(request), this);
+    m_approvals.insert(key, PendingApproval{id, progressToken, client, 0});
+    connect(client, &CibaClient::finished, this, [this, key] { onApprovalFinished(key); });
+    if (!m_progressTimer.isActive()) {
+        m_progressTimer.start();
+    }
+    client->start();
+}
+
+void McpServer::onApprovalFinished(const QString& key)
+{
+    const auto it = m_approvals.find(key);
+    if (it == m_approvals.end()) {
+        return; // cancelled by the client: no response
+    }
+    const PendingApproval pending = *it;
+    m_approvals.erase(it);
+    pending.client->deleteLater();
+    const ApprovalResult& result = pending.client->result();
+    if (result.outcome == ApprovalResult::Outcome::Cancelled) {
+        return; // the agent shuts down
+    }
+    const CibaRequest& request = pending.client->request();
+    QJsonObject structured{{QStringLiteral("outcome"), ApprovalResult::outcomeName(result.outcome)}};
+    if (!result.authReqId.isEmpty()) {
+        structured.insert(QStringLiteral("auth_req_id"), result.authReqId);
+    }
+    switch (result.outcome) {
+    case ApprovalResult::Outcome::Approved:
+        structured.insert(QStringLiteral("scope"), result.tokens.scope);
+        if (result.tokens.expiresIn > 0) {
+            structured.insert(QStringLiteral("expires_in"), result.tokens.expiresIn);
+        }
+        structured.insert(QStringLiteral("message"), QStringLiteral("%1 approved on their device: %2")
+                                                         .arg(request.loginHint, request.bindingMessage));
+        break;
+    case ApprovalResult::Outcome::Denied:
+        structured.insert(QStringLiteral("message"),
+                          QStringLiteral("%1 denied the request; do not perform the action").arg(request.loginHint));
+        break;
+    case ApprovalResult::Outcome::Expired:
+        structured.insert(QStringLiteral("message"),
+                          QStringLiteral("the request expired before %1 answered; do not perform the action")
+                              .arg(request.loginHint));
+        break;
+    default:
+        structured.insert(QStringLiteral("message"),
+                          QStringLiteral("%1 (%2); there is no approval, so do not perform the action")
+                              .arg(result.error.message, result.error.code));
+        break;
+    }
+    respondToolResult(pending.requestId, structured, result.outcome == ApprovalResult::Outcome::Error);
+}
+
+void McpServer::sendProgressNotification(const QJsonValue& token, int progress, const QString& message)
+{
+    m_write(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                        {QStringLiteral("method"), QStringLiteral("notifications/progress")},
+                        {QStringLiteral("params"), QJsonObject{{QStringLiteral("progressToken"), token},
+                                                               {QStringLiteral("progress"), progress},
+                                                               {QStringLiteral("message"), message}}}});
+}
+
 void McpServer::sendProgress()
 {
     for (PendingStatus& p : m_pending) {
@@ -283,14 +503,18 @@ void McpServer::sendProgress()
             continue;
         }
         ++p.progress;
-        m_write(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
-                            {QStringLiteral("method"), QStringLiteral("notifications/progress")},
-                            {QStringLiteral("params"),
-                             QJsonObject{{QStringLiteral("progressToken"), p.progressToken},
-                                         {QStringLiteral("progress"), p.progress},
-                                         {QStringLiteral("message"), QStringLiteral("waiting for the person")}}}});
+        sendProgressNotification(p.progressToken, p.progress, QStringLiteral("waiting for the person"));
     }
-    if (m_pending.isEmpty()) {
+    for (PendingApproval& a : m_approvals) {
+        if (a.progressToken.isUndefined() || a.progressToken.isNull()) {
+            continue;
+        }
+        ++a.progress;
+        const QString loginHint = a.client->request().loginHint;
+        sendProgressNotification(a.progressToken, a.progress,
+                                 QStringLiteral("waiting for %1 to approve on their device").arg(loginHint));
+    }
+    if (m_pending.isEmpty() && m_approvals.isEmpty()) {
         m_progressTimer.stop();
     }
 }
@@ -323,6 +547,11 @@ void McpServer::cancelAll()
     }
     for (AgentSession* session : std::as_const(m_creating)) {
         session->cancel();
+    }
+    // CIBA cannot withdraw a request: stopping the polls is all there is to do.
+    const QList<PendingApproval> approvals = m_approvals.values();
+    for (const PendingApproval& approval : approvals) {
+        approval.client->cancel();
     }
 }
 

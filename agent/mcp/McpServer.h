@@ -11,8 +11,18 @@
 //   handoff_status {session_id} -> {session_id, status, message}: blocks until the
 //       session ends (status resolved, cancelled, timeout or error), sending
 //       notifications/progress while it waits when the request has a progressToken.
-// A notifications/cancelled for a pending call cancels that session on the server.
+//   handoff_request_approval {binding_message, login_hint, scope?, user_code?, expiry_seconds?}
+//       -> {outcome: approved|denied|expired|error, auth_req_id?, scope?, expires_in?, message}:
+//          asks the person on their paired device (OpenID Connect CIBA, CibaClient)
+//          and blocks until they answer, with progress notifications like
+//          handoff_status. The client credentials come from the agent's own
+//          configuration (HANDOFF_CLIENT_ID/HANDOFF_CLIENT_SECRET or the command
+//          line), never from the model, and the access token is never returned:
+//          the tool is a yes/no gate for the model, not a way to obtain a credential.
+// A notifications/cancelled for a pending call cancels that session on the server,
+// or stops waiting for that approval.
 
+#include "agent/approval/CibaClient.h"
 #include "agent/session/AgentSession.h"
 
 #include <QHash>
@@ -38,7 +48,10 @@ public:
         QByteArray apiKey;
         QUrl cdpUrl;
         int protocolVersion = 2;
+        QString clientId;       // CIBA client for handoff_request_approval
+        QByteArray clientSecret;
     };
+    static constexpr int MaxPendingApprovals = 8;
 
     McpServer(Defaults defaults, WriteFunction write, QObject* parent = nullptr);
     ~McpServer() override;
@@ -62,11 +75,20 @@ private:
     struct Hand final {
         AgentSession* session = nullptr;
     };
+    struct PendingApproval final {
+        QJsonValue requestId;
+        QJsonValue progressToken;
+        CibaClient* client = nullptr;
+        int progress = 0;
+    };
 
     void handleRequest(const QJsonValue& id, const QString& method, const QJsonObject& params);
     void callTool(const QJsonValue& id, const QJsonObject& params);
     void toHuman(const QJsonValue& id, const QJsonObject& arguments);
     void status(const QJsonValue& id, const QJsonObject& arguments, const QJsonValue& progressToken);
+    void requestApproval(const QJsonValue& id, const QJsonObject& arguments, const QJsonValue& progressToken);
+    void onApprovalFinished(const QString& key);
+    void sendProgressNotification(const QJsonValue& token, int progress, const QString& message);
     void onFinished(const QString& sessionId);
     void sendProgress();
     void respond(const QJsonValue& id, const QJsonObject& result);
@@ -79,6 +101,7 @@ private:
     QHash<QString, Hand> m_sessions; // by session id
     QList<PendingStatus> m_pending;
     QHash<QString, AgentSession*> m_creating; // handoff_to_human calls waiting for their link, by request id
+    QHash<QString, PendingApproval> m_approvals; // handoff_request_approval calls waiting, by request id
     QTimer m_progressTimer;
     bool m_initialized = false;
 };

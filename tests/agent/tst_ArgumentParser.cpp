@@ -20,6 +20,11 @@ private Q_SLOTS:
     void bad();
     void errorsNeverEchoSecrets();
     void detectAndMcp();
+    void approveGood();
+    void approveEnvironment();
+    void approveBad_data();
+    void approveBad();
+    void mcpClientCredentials();
 };
 
 namespace {
@@ -154,6 +159,143 @@ void TestArgumentParser::detectAndMcp()
     const auto h = ArgumentParser::parse({QStringLiteral("--help")}, {});
     QVERIFY(h.ok());
     QCOMPARE(h->command, CliOptions::Command::Help);
+}
+
+namespace {
+QStringList approveBase()
+{
+    return {QStringLiteral("approve"), QStringLiteral("--server"), QStringLiteral("https://handoff.example.com"),
+            QStringLiteral("--client-id"), QStringLiteral("cl_1"), QStringLiteral("--client-secret"),
+            QStringLiteral("s3cret"), QStringLiteral("--binding-message"),
+            QStringLiteral("Refund $120.00 to ACME Corp, order 1234"), QStringLiteral("--login-hint"),
+            QStringLiteral("alex@example.com")};
+}
+} // namespace
+
+void TestArgumentParser::approveGood()
+{
+    const auto o = ArgumentParser::parse(approveBase() + QStringList{QStringLiteral("--scope"), QStringLiteral("openid payments"),
+                                                                     QStringLiteral("--user-code=4711"), QStringLiteral("--expiry"),
+                                                                     QStringLiteral("120"), QStringLiteral("--json")},
+                                         {});
+    QVERIFY2(o.ok(), qPrintable(o.ok() ? QString() : o.error().message));
+    QCOMPARE(o->command, CliOptions::Command::Approve);
+    QCOMPARE(o->server, QUrl(QStringLiteral("https://handoff.example.com")));
+    QCOMPARE(o->clientId, QStringLiteral("cl_1"));
+    QCOMPARE(o->clientSecret, QByteArray("s3cret"));
+    QCOMPARE(o->scope, QStringLiteral("openid payments"));
+    QCOMPARE(o->bindingMessage, QStringLiteral("Refund $120.00 to ACME Corp, order 1234"));
+    QCOMPARE(o->loginHint, QStringLiteral("alex@example.com"));
+    QCOMPARE(o->userCode, QStringLiteral("4711"));
+    QCOMPARE(o->expiry, 120);
+    QVERIFY(o->json);
+
+    const auto defaults = ArgumentParser::parse(approveBase(), {});
+    QVERIFY(defaults.ok());
+    QVERIFY(defaults->scope.isEmpty()); // CibaClient sends just openid
+    QCOMPARE(defaults->expiry, 0);
+    QVERIFY(defaults->userCode.isEmpty());
+    QVERIFY(!defaults->json);
+    // A 140-character message (code points, not UTF-16 units) is fine; loopback http too.
+    QStringList longest = approveBase();
+    longest[8] = QString(139, u'x') + QString::fromUcs4(U"😀", 1);
+    longest[2] = QStringLiteral("http://127.0.0.1:8080/");
+    QVERIFY(ArgumentParser::parse(longest, {}).ok());
+}
+
+void TestArgumentParser::approveEnvironment()
+{
+    const Env env{{QStringLiteral("HANDOFF_SERVER"), QStringLiteral("https://env.example")},
+                  {QStringLiteral("HANDOFF_CLIENT_ID"), QStringLiteral("cl_env")},
+                  {QStringLiteral("HANDOFF_CLIENT_SECRET"), QStringLiteral("env-secret")}};
+    const QStringList minimal{QStringLiteral("approve"), QStringLiteral("--binding-message"), QStringLiteral("Pay"),
+                              QStringLiteral("--login-hint"), QStringLiteral("a@example.com")};
+    const auto o = ArgumentParser::parse(minimal, env);
+    QVERIFY(o.ok());
+    QCOMPARE(o->server.host(), QStringLiteral("env.example"));
+    QCOMPARE(o->clientId, QStringLiteral("cl_env"));
+    QCOMPARE(o->clientSecret, QByteArray("env-secret"));
+    const auto flags = ArgumentParser::parse(approveBase(), env);
+    QVERIFY(flags.ok());
+    QCOMPARE(flags->clientId, QStringLiteral("cl_1"));
+    QCOMPARE(flags->clientSecret, QByteArray("s3cret"));
+}
+
+void TestArgumentParser::approveBad_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    const auto without = [](const QString& flag) {
+        QStringList a = approveBase();
+        a.remove(a.indexOf(flag), 2);
+        return a;
+    };
+    const auto with = [](const QStringList& extra) { return approveBase() + extra; };
+    QTest::newRow("no server") << without(QStringLiteral("--server"));
+    QTest::newRow("no client id") << without(QStringLiteral("--client-id"));
+    QTest::newRow("no client secret") << without(QStringLiteral("--client-secret"));
+    QTest::newRow("no binding message") << without(QStringLiteral("--binding-message"));
+    QTest::newRow("no login hint") << without(QStringLiteral("--login-hint"));
+    QTest::newRow("blank binding message") << with({QStringLiteral("--binding-message"), QStringLiteral(" \t ")});
+    QTest::newRow("binding message 141") << with({QStringLiteral("--binding-message"), QString(141, u'x')});
+    QTest::newRow("blank login hint") << with({QStringLiteral("--login-hint"), QStringLiteral("  ")});
+    QTest::newRow("login hint too long") << with({QStringLiteral("--login-hint"), QString(321, u'a')});
+    QTest::newRow("server http remote") << with({QStringLiteral("--server"), QStringLiteral("http://handoff.example.com")});
+    QTest::newRow("server http lan") << with({QStringLiteral("--server"), QStringLiteral("http://10.0.0.5:8080")});
+    QTest::newRow("server ftp") << with({QStringLiteral("--server"), QStringLiteral("ftp://handoff.example.com")});
+    QTest::newRow("server with query") << with({QStringLiteral("--server"), QStringLiteral("https://h.example.com/?x=1")});
+    QTest::newRow("server with fragment") << with({QStringLiteral("--server"), QStringLiteral("https://h.example.com/#x")});
+    QTest::newRow("server with user") << with({QStringLiteral("--server"), QStringLiteral("https://u:p@h.example.com")});
+    QTest::newRow("server garbage") << with({QStringLiteral("--server"), QStringLiteral("not a url")});
+    QTest::newRow("empty scope") << with({QStringLiteral("--scope"), QStringLiteral(" ")});
+    QTest::newRow("scope with quote") << with({QStringLiteral("--scope"), QStringLiteral("openid \"x\"")});
+    QTest::newRow("scope with backslash") << with({QStringLiteral("--scope"), QStringLiteral("openid a\\b")});
+    QTest::newRow("scope not ascii") << with({QStringLiteral("--scope"), QStringLiteral("openid zahlung\u00e9")});
+    QTest::newRow("scope too long") << with({QStringLiteral("--scope"), QStringLiteral("openid ") + QString(1000, u's')});
+    QTest::newRow("user code too long") << with({QStringLiteral("--user-code"), QString(257, u'1')});
+    QTest::newRow("expiry zero") << with({QStringLiteral("--expiry"), QStringLiteral("0")});
+    QTest::newRow("expiry negative") << with({QStringLiteral("--expiry"), QStringLiteral("-5")});
+    QTest::newRow("expiry text") << with({QStringLiteral("--expiry"), QStringLiteral("soon")});
+    QTest::newRow("expiry over a day") << with({QStringLiteral("--expiry"), QStringLiteral("86401")});
+    QTest::newRow("missing value") << with({QStringLiteral("--expiry")});
+    QTest::newRow("api key is not for approve") << with({QStringLiteral("--api-key"), QStringLiteral("hk_x")});
+    QTest::newRow("cdp url is not for approve") << with({QStringLiteral("--cdp-url"), QStringLiteral("http://127.0.0.1:9222")});
+    QTest::newRow("service is not for approve") << with({QStringLiteral("--service"), QStringLiteral("Bank")});
+    QTest::newRow("unknown flag") << with({QStringLiteral("--verbose")});
+    QTest::newRow("positional") << with({QStringLiteral("extra")});
+    QTest::newRow("approve flag on to-human") << (base() + QStringList{QStringLiteral("--client-secret"), QStringLiteral("x")});
+    QTest::newRow("binding message on detect")
+        << QStringList{QStringLiteral("detect"), QStringLiteral("--cdp-url"), QStringLiteral("http://127.0.0.1:9222"),
+                       QStringLiteral("--binding-message"), QStringLiteral("x")};
+}
+
+void TestArgumentParser::approveBad()
+{
+    QFETCH(QStringList, arguments);
+    const auto o = ArgumentParser::parse(arguments, {});
+    QVERIFY(!o.ok());
+    QCOMPARE(o.error().code, QStringLiteral("usage"));
+    QVERIFY(!o.error().message.isEmpty());
+    QVERIFY2(!o.error().message.contains(QStringLiteral("s3cret")), qPrintable(o.error().message));
+}
+
+void TestArgumentParser::mcpClientCredentials()
+{
+    const auto fromFlags = ArgumentParser::parse({QStringLiteral("mcp"), QStringLiteral("--client-id"), QStringLiteral("cl_m"),
+                                                  QStringLiteral("--client-secret=flag-secret")},
+                                                 {});
+    QVERIFY(fromFlags.ok());
+    QCOMPARE(fromFlags->clientId, QStringLiteral("cl_m"));
+    QCOMPARE(fromFlags->clientSecret, QByteArray("flag-secret"));
+    const auto fromEnv = ArgumentParser::parse({QStringLiteral("mcp")}, {{QStringLiteral("HANDOFF_CLIENT_ID"), QStringLiteral("cl_e")},
+                                                                         {QStringLiteral("HANDOFF_CLIENT_SECRET"), QStringLiteral("e")}});
+    QVERIFY(fromEnv.ok());
+    QCOMPARE(fromEnv->clientId, QStringLiteral("cl_e"));
+    QCOMPARE(fromEnv->clientSecret, QByteArray("e"));
+    // A secret given with = to a flag that is wrong here is not echoed either.
+    const auto wrong = ArgumentParser::parse(base() + QStringList{QStringLiteral("--client-secret=very-secret")}, {});
+    QVERIFY(!wrong.ok());
+    QVERIFY(!wrong.error().message.contains(QStringLiteral("very-secret")));
+    QVERIFY(ArgumentParser::usage().contains(QStringLiteral("6 denied")));
 }
 
 QTEST_GUILESS_MAIN(TestArgumentParser)

@@ -143,7 +143,8 @@ void TestMcpSdkInterop::sdkClient()
             const QString event = e.value(QLatin1String("event")).toString();
             if (event == QLatin1String("tools")) {
                 QCOMPARE(e.value(QLatin1String("names")).toArray(),
-                         (QJsonArray{QStringLiteral("handoff_to_human"), QStringLiteral("handoff_status")}));
+                         (QJsonArray{QStringLiteral("handoff_to_human"), QStringLiteral("handoff_status"),
+                                     QStringLiteral("handoff_request_approval")}));
                 sawTools = true;
             } else if (event == QLatin1String("link")) {
                 const QString id = e.value(QLatin1String("session_id")).toString();

@@ -7,6 +7,7 @@
 #include "core/protocol/InputEventCodec.h"
 #include "core/protocol/SecureChannel.h"
 #include "core/protocol/SecureChannelV2.h"
+#include "tests/agent/McpTestClient.h"
 #include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestPageServer.h"
 #include "tests/support/TestPaths.h"
@@ -24,70 +25,11 @@
 
 using namespace handoff;
 using handoff::test::ChromiumProcess;
+using handoff::test::McpClient;
 using handoff::test::TestPageServer;
 using handoff::test::TestServer;
 
 namespace {
-
-class McpClient final {
-public:
-    bool start(const QString& program, const QProcessEnvironment& env)
-    {
-        m_process.setProcessEnvironment(env);
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start(program, {QStringLiteral("mcp")});
-        return m_process.waitForStarted();
-    }
-    void send(const QJsonObject& message)
-    {
-        m_process.write(QJsonDocument(message).toJson(QJsonDocument::Compact) + '\n');
-    }
-    qint64 request(const QString& method, const QJsonObject& params)
-    {
-        const qint64 id = ++m_nextId;
-        send(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), id},
-                         {QStringLiteral("method"), method}, {QStringLiteral("params"), params}});
-        return id;
-    }
-    // Reads until the response to `id` arrives; notifications are collected.
-    QJsonObject waitFor(qint64 id, int timeoutMs = 60000)
-    {
-        const QDeadlineTimer deadline(timeoutMs);
-        while (!deadline.hasExpired()) {
-            while (m_process.canReadLine()) {
-                const QJsonObject m = QJsonDocument::fromJson(m_process.readLine()).object();
-                if (m.contains(QLatin1String("method"))) {
-                    notifications.append(m);
-                } else if (m.value(QLatin1String("id")).toInteger() == id) {
-                    return m;
-                }
-            }
-            m_process.waitForReadyRead(50);
-            QCoreApplication::processEvents();
-        }
-        return {};
-    }
-    void pump()
-    {
-        QCoreApplication::processEvents();
-        while (m_process.canReadLine()) {
-            const QJsonObject m = QJsonDocument::fromJson(m_process.readLine()).object();
-            if (m.contains(QLatin1String("method"))) {
-                notifications.append(m);
-            } else {
-                responses.append(m);
-            }
-        }
-    }
-    void closeInput() { m_process.closeWriteChannel(); }
-    QProcess& process() { return m_process; }
-    QList<QJsonObject> notifications;
-    QList<QJsonObject> responses;
-
-private:
-    QProcess m_process;
-    qint64 m_nextId = 0;
-};
 
 // Just enough of a viewer to answer the key exchange and press Done.
 class Viewer final : public QObject {
@@ -236,14 +178,15 @@ void TestMcpServer::lifecycleAndTools()
     QVERIFY(startClient(client));
     const qint64 id = client.request(QStringLiteral("tools/list"), {});
     const QJsonArray tools = client.waitFor(id).value(QLatin1String("result")).toObject().value(QLatin1String("tools")).toArray();
-    QCOMPARE(tools.size(), 2);
+    QCOMPARE(tools.size(), 3);
     QStringList names;
     for (const QJsonValue& t : tools) {
         names << t.toObject().value(QLatin1String("name")).toString();
         QVERIFY(t.toObject().value(QLatin1String("inputSchema")).toObject().contains(QLatin1String("properties")));
         QVERIFY(t.toObject().value(QLatin1String("outputSchema")).toObject().contains(QLatin1String("properties")));
     }
-    QCOMPARE(names, (QStringList{QStringLiteral("handoff_to_human"), QStringLiteral("handoff_status")}));
+    QCOMPARE(names, (QStringList{QStringLiteral("handoff_to_human"), QStringLiteral("handoff_status"),
+                                 QStringLiteral("handoff_request_approval")}));
     const qint64 bad = client.request(QStringLiteral("no/such/method"), {});
     QCOMPARE(client.waitFor(bad).value(QLatin1String("error")).toObject().value(QLatin1String("code")).toInt(), -32601);
     const qint64 unknown = client.request(QStringLiteral("tools/call"),

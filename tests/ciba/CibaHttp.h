@@ -11,7 +11,7 @@
 #include "core/device/DeviceClient.h"
 #include "core/device/DeviceStatements.h"
 #include "core/device/PairingLink.h"
-#include "tests/ciba/CibaCli.h"
+#include "tests/support/CibaCli.h"
 #include "tests/server/HttpTestClient.h"
 #include "tests/support/TestServer.h"
 

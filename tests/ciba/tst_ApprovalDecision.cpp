@@ -9,7 +9,7 @@
 #include "core/device/DeviceClient.h"
 #include "core/device/DeviceStatements.h"
 #include "core/keystore/Keystore.h"
-#include "tests/ciba/CibaCli.h"
+#include "tests/support/CibaCli.h"
 #include "tests/server/HttpTestClient.h"
 #include "tests/server/WsTestClient.h"
 #include "tests/support/TestServer.h"

@@ -7,7 +7,7 @@
 
 #include "core/device/DeviceClient.h"
 #include "core/keystore/Keystore.h"
-#include "tests/ciba/CibaCli.h"
+#include "tests/support/CibaCli.h"
 #include "tests/support/TestServer.h"
 
 #include <QJsonDocument>

@@ -9,7 +9,7 @@
 #include "core/device/DeviceClient.h"
 #include "core/keystore/Keystore.h"
 #include "server/ciba/DenialBlockPolicy.h"
-#include "tests/ciba/CibaCli.h"
+#include "tests/support/CibaCli.h"
 #include "tests/ciba/CibaHttp.h"
 #include "tests/support/TestServer.h"
 

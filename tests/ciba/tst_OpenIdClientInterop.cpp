@@ -13,8 +13,8 @@
 
 #include "core/device/DeviceClient.h"
 #include "core/keystore/Keystore.h"
-#include "tests/ciba/CibaCli.h"
 #include "tests/ciba/CibaHttp.h"
+#include "tests/support/CibaCli.h"
 #include "tests/support/TestPaths.h"
 #include "tests/support/TestServer.h"
 

@@ -12,7 +12,7 @@
 #include "core/keystore/Keystore.h"
 #include "server/ciba/ServerKey.h"
 #include "server/store/Database.h"
-#include "tests/ciba/CibaCli.h"
+#include "tests/support/CibaCli.h"
 #include "tests/ciba/CibaHttp.h"
 #include "tests/support/TestServer.h"
 

@@ -45,4 +45,19 @@ inline QString clientFieldFrom(const QString& output, const QString& field)
     return pattern.match(output).captured(1);
 }
 
+struct ClientCredentials final {
+    QString id;
+    QString secret;
+    bool isValid() const { return !id.isEmpty() && !secret.isEmpty(); }
+};
+
+// `clients create --name NAME` plus `extra` (e.g. {"--mode", "poll", "--interval", "1"}).
+inline ClientCredentials createClient(const TestServer& server, const QString& name, const QStringList& extra)
+{
+    const CliResult created = runCli(server, QStringList{QStringLiteral("clients"), QStringLiteral("create"),
+                                                         QStringLiteral("--name"), name} + extra);
+    return ClientCredentials{clientFieldFrom(created.out, QStringLiteral("client_id")),
+                             clientFieldFrom(created.out, QStringLiteral("client_secret"))};
+}
+
 } // namespace handoff::test

@@ -1,0 +1,22 @@
+#pragma once
+
+// Text a server sent that we show to a person (OAuth error descriptions, an
+// issuer that does not match): cut to a bound and stripped of everything but
+// printable characters, so that a hostile or broken server cannot flood a
+// terminal or move its cursor with escape sequences. Pure.
+
+#include <QString>
+
+namespace handoff::agent {
+
+class ServerText final {
+public:
+    ServerText() = delete;
+    static constexpr qsizetype DefaultMaxLength = 300;
+
+    // Control, format, separator (other than the plain space), private-use and
+    // unassigned characters become U+FFFD; past maxLength the text ends in "...".
+    static QString printable(const QString& text, qsizetype maxLength = DefaultMaxLength);
+};
+
+} // namespace handoff::agent
