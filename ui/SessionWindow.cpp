@@ -260,27 +260,44 @@ void SessionWindow::buildCentralArea()
     column->addWidget(m_view, 1);
     m_pages->addWidget(sessionPage);
 
-    // Page 1: how the session ended, or why it was stopped.
+    // Page 1: how the session ended, or why it was stopped. The text sits in a
+    // centred column of bounded width; a word-wrapped label given an alignment
+    // of its own in a layout gets only one line's height and cuts its text off.
     auto* endPage = new QWidget(m_pages);
     endPage->setObjectName(QStringLiteral("endPage"));
-    auto* endLayout = new QVBoxLayout(endPage);
-    endLayout->addStretch(1);
-    m_endTitle = makeLabel(QStringLiteral("endTitle"), endPage);
+    auto* endBox = new QWidget(endPage);
+    endBox->setMaximumWidth(560);
+    endBox->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_endIcon = new QLabel(endBox);
+    m_endIcon->setObjectName(QStringLiteral("endIcon"));
+    m_endIcon->setAlignment(Qt::AlignCenter);
+    m_endTitle = makeLabel(QStringLiteral("endTitle"), endBox);
     QFont titleFont = m_endTitle->font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.5);
     m_endTitle->setFont(titleFont);
     m_endTitle->setAlignment(Qt::AlignCenter);
-    m_endMessage = makeLabel(QStringLiteral("endMessage"), endPage);
+    m_endTitle->setWordWrap(true);
+    m_endMessage = makeLabel(QStringLiteral("endMessage"), endBox);
     m_endMessage->setWordWrap(true);
     m_endMessage->setAlignment(Qt::AlignCenter);
-    m_endMessage->setMaximumWidth(640);
-    m_endClose = new QPushButton(tr("Close"), endPage);
+    m_endClose = new QPushButton(tr("Close"), endBox);
     m_endClose->setObjectName(QStringLiteral("endClose"));
     connect(m_endClose, &QPushButton::clicked, this, &QWidget::close);
-    endLayout->addWidget(m_endTitle);
-    endLayout->addWidget(m_endMessage, 0, Qt::AlignHCenter);
-    endLayout->addWidget(m_endClose, 0, Qt::AlignHCenter);
+    auto* boxLayout = new QVBoxLayout(endBox);
+    boxLayout->setSpacing(10);
+    boxLayout->addWidget(m_endIcon);
+    boxLayout->addWidget(m_endTitle);
+    boxLayout->addWidget(m_endMessage);
+    boxLayout->addSpacing(6);
+    boxLayout->addWidget(m_endClose, 0, Qt::AlignHCenter);
+    auto* row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(endBox, 10);
+    row->addStretch(1);
+    auto* endLayout = new QVBoxLayout(endPage);
+    endLayout->addStretch(1);
+    endLayout->addLayout(row);
     endLayout->addStretch(2);
     m_pages->addWidget(endPage);
 }
@@ -329,6 +346,8 @@ void SessionWindow::connectSession()
 
 void SessionWindow::onStateChanged(State state)
 {
+    if (state == State::Ready)
+        m_channelProven = true; // the agent's "ready" record arrived under the derived keys
     const bool ready = state == State::Ready && m_session->agentConnected();
     m_view->setInputEnabled(ready);
     for (QAction* a : {m_back, m_forward, m_reload})
@@ -379,7 +398,12 @@ void SessionWindow::updateSecurity()
     QString text;
     QString description;
     QIcon icon;
-    if (version == 0) {
+    if (m_session->endReason() == EndReason::KeyMismatch) {
+        // Whatever version the substituted key claimed: nothing here is protected.
+        text = tr("The agent's key did not match the link");
+        description = tr("Someone may be intercepting this session. Nothing you did was sent.");
+        icon = Resources::warningIcon();
+    } else if (version == 0) {
         text = tr("Not yet encrypted");
         description = tr("The encrypted channel is being set up; nothing you type is sent yet.");
     } else if (version == 1) {
@@ -387,6 +411,10 @@ void SessionWindow::updateSecurity()
         description = tr("Protocol version 1: input is encrypted, the screen is not, and the agent's key is not "
                          "verified.");
         icon = Resources::warningIcon();
+    } else if (m_session->keyPinned() && !m_channelProven) {
+        // The lock waits until the agent has proven it holds the key the link names.
+        text = tr("Checking the agent's key…");
+        description = tr("Protocol version 2: checking that the agent's key matches the link.");
     } else if (m_session->keyPinned()) {
         text = tr("End-to-end encrypted, key verified");
         description = tr("Protocol version 2: the agent's key matches the link.");
@@ -482,6 +510,10 @@ void SessionWindow::onEnded(EndReason reason, const QString& message)
 
 void SessionWindow::showEndPage(const QString& title, const QString& message, bool autoClose)
 {
+    // An ending the person can leave behind gets the app's icon; one that needs
+    // their attention (an error, a stop for their safety) a warning.
+    const QIcon icon = autoClose ? Resources::appIcon() : style()->standardIcon(QStyle::SP_MessageBoxWarning);
+    m_endIcon->setPixmap(icon.pixmap(QSize(64, 64)));
     m_endTitle->setText(title);
     m_endMessage->setText(message);
     m_pages->setCurrentIndex(1);

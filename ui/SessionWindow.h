@@ -91,6 +91,7 @@ private:
     QWidget* m_sasPanel = nullptr;
     QLabel* m_sasDigits = nullptr;
     QWidget* m_v1Warning = nullptr;
+    QLabel* m_endIcon = nullptr;
     QLabel* m_endTitle = nullptr;
     QLabel* m_endMessage = nullptr;
     QPushButton* m_endClose = nullptr;
@@ -103,6 +104,7 @@ private:
     QTimer m_clock;
     QTimer m_closeTimer;
     bool m_firstFrame = true;
+    bool m_channelProven = false; // reached Ready once: the keys are the ones the link names
 };
 
 } // namespace handoff::ui

@@ -7,6 +7,7 @@
 #include "ui/ScreencastView.h"
 #include "ui/SessionWindow.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QLabel>
 #include <QPointer>
@@ -61,6 +62,8 @@ private Q_SLOTS:
     void keyMismatchIsExplained();
     void sasPanelGatesInput();
     void doneResolvesAndTheWindowCloses();
+    void endPageShowsItsWholeMessage_data();
+    void endPageShowsItsWholeMessage();
 
 private:
     QPointer<SessionWindow> m_window;
@@ -110,6 +113,9 @@ void TestSessionWindow::noInputBeforeTheChannelIsReady()
     QTest::qWait(300);
     QVERIFY(relay.inputs.empty());
     QCOMPARE(m_window->session()->state(), State::Handshaking);
+    // No lock before the agent proved it holds the key the link names.
+    QCOMPARE(child<QLabel>(m_window, "security")->text(), QStringLiteral("Checking the agent's key…"));
+    QVERIFY(!child<QLabel>(m_window, "securityIcon")->isVisible());
 }
 
 void TestSessionWindow::typedKeysReachTheAgent()
@@ -173,6 +179,12 @@ void TestSessionWindow::keyMismatchIsExplained()
     QCOMPARE(child<QLabel>(m_window, "endTitle")->text(), QStringLiteral("Stopped for your safety"));
     QVERIFY(child<QLabel>(m_window, "endMessage")->text().contains(QStringLiteral("substituted")));
     QVERIFY(child<QLabel>(m_window, "endMessage")->isVisible());
+    QVERIFY(!child<QLabel>(m_window, "endIcon")->pixmap().isNull());
+    // The status bar must not go on claiming a verified key.
+    QCOMPARE(child<QLabel>(m_window, "security")->text(), QStringLiteral("The agent's key did not match the link"));
+    const QString artifacts = qEnvironmentVariable("HANDOFF_ARTIFACTS_DIR", QDir::tempPath());
+    QDir().mkpath(artifacts);
+    QVERIFY(m_window->grab().save(QDir(artifacts).filePath(QStringLiteral("session-window-key-mismatch.png"))));
     // The explanation stays: no automatic close.
     QTest::qWait(SessionWindow::CloseDelayMs + 500);
     QVERIFY(m_window);
@@ -216,6 +228,46 @@ void TestSessionWindow::doneResolvesAndTheWindowCloses()
     relay.endSession(QStringLiteral("session_resolved"));
     QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(m_window, "endTitle")->text(), QStringLiteral("Done"), Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(m_window.isNull(), SessionWindow::CloseDelayMs + 3000); // closed and deleted itself
+}
+
+void TestSessionWindow::endPageShowsItsWholeMessage_data()
+{
+    QTest::addColumn<QString>("serverMessage");
+    QTest::addColumn<QString>("title");
+    QTest::newRow("resolved") << QStringLiteral("session_resolved") << QStringLiteral("Done");
+    QTest::newRow("cancelled") << QStringLiteral("session_cancelled") << QStringLiteral("Session cancelled");
+    QTest::newRow("expired") << QStringLiteral("session_expired") << QStringLiteral("Session expired");
+}
+
+void TestSessionWindow::endPageShowsItsWholeMessage()
+{
+    QFETCH(QString, serverMessage);
+    QFETCH(QString, title);
+    ScriptedAgentRelay relay;
+    QVERIFY(relay.listen());
+    m_window = openWindow(relay);
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->session()->state(), State::Ready, Timeout);
+    relay.endSession(serverMessage);
+    QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(m_window, "endTitle")->text(), title, Timeout);
+    QApplication::processEvents(); // the page's layout settles
+    auto* message = child<QLabel>(m_window, "endMessage");
+    QVERIFY(message->isVisible());
+    QVERIFY(message->text().contains(QStringLiteral("closes in a moment")));
+    // Every line of the message fits into the label: none is cut off.
+    QVERIFY2(message->height() >= message->heightForWidth(message->width()),
+             qPrintable(QStringLiteral("%1x%2 shows less than the %3 pixels the text needs")
+                            .arg(message->width())
+                            .arg(message->height())
+                            .arg(message->heightForWidth(message->width()))));
+    QVERIFY(message->width() >= message->fontMetrics().horizontalAdvance(QStringLiteral("The agent is carrying on.")));
+    auto* icon = child<QLabel>(m_window, "endIcon");
+    QVERIFY(icon);
+    QVERIFY(!icon->pixmap().isNull());
+    const QString artifacts = qEnvironmentVariable("HANDOFF_ARTIFACTS_DIR", QDir::tempPath());
+    QDir().mkpath(artifacts);
+    const QString name = QStringLiteral("session-window-end-%1.png").arg(QString::fromLatin1(QTest::currentDataTag()));
+    QVERIFY(m_window->grab().save(QDir(artifacts).filePath(name)));
 }
 
 QTEST_MAIN(TestSessionWindow)
