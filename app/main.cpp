@@ -4,13 +4,21 @@
 #include "app/AppController.h"
 #include "app/Application.h"
 #include "app/InstanceMessage.h"
+#include "app/SchemeHandlerOffer.h"
 #include "app/SingleInstance.h"
+#include "app/platform/ForegroundPermission.h"
+#include "app/platform/SchemeHandlerRegistration.h"
 #include "core/crypto/SelfTest.h"
 #include "ui/Resources.h"
 
 #include <QCommandLineParser>
 #include <QLoggingCategory>
 #include <QSettings>
+#include <QTimer>
+
+#if defined(Q_OS_MACOS)
+#include "app/platform/MacUrlHandler.h"
+#endif
 
 #include <cstdio>
 #include <memory>
@@ -23,6 +31,10 @@ int main(int argc, char** argv)
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("handoff.*.debug=false"));
     app::Application application(argc, argv);
+#if defined(Q_OS_MACOS)
+    // Before exec(): a link that launches the app arrives as kAEGetURL right away.
+    app::MacUrlHandler macUrlHandler;
+#endif
     QApplication::setApplicationName(QStringLiteral("Handoff"));
     QApplication::setOrganizationName(QStringLiteral("Handoff"));
     QApplication::setApplicationVersion(QStringLiteral(HANDOFF_VERSION));
@@ -65,6 +77,7 @@ int main(int argc, char** argv)
     }
     if (*role == app::SingleInstance::Role::Secondary) {
         // Hand everything to the running Handoff, which raises its window.
+        app::platform::allowOtherInstanceToTakeForeground();
         QList<app::InstanceMessage> messages;
         for (const QString& link : links)
             messages.append({app::InstanceMessage::Type::OpenLink, link});
@@ -84,5 +97,12 @@ int main(int argc, char** argv)
         : std::make_unique<QSettings>(parser.value(config), QSettings::IniFormat);
     app::AppController controller(&application, &instance, settings.get());
     controller.start(links);
+    // The first start with nothing handling handoff:// links asks, once, whether we should.
+    app::SchemeHandlerOffer schemeOffer(
+        app::SchemeHandlerRegistration(QGuiApplication::desktopFileName() + QStringLiteral(".desktop"),
+                                       QCoreApplication::applicationFilePath()),
+        settings.get());
+    // After the first window is up: asking xdg-mime takes a moment.
+    QTimer::singleShot(0, &schemeOffer, [&schemeOffer] { schemeOffer.offerIfDue(); });
     return application.exec();
 }

@@ -4,10 +4,7 @@
 
 namespace handoff::crypto {
 
-struct EcdhKeyPair::Impl final {
-    detail::EvpPkeyPtr key;
-    QByteArray publicPoint;
-};
+struct EcdhKeyPair::Impl final : detail::P256Key { };
 
 namespace {
 
@@ -25,28 +22,20 @@ EcdhKeyPair& EcdhKeyPair::operator=(EcdhKeyPair&&) noexcept = default;
 
 Result<EcdhKeyPair> EcdhKeyPair::generate()
 {
-    Result<detail::EvpPkeyPtr> key = detail::generateP256();
+    Result<detail::P256Key> key = detail::withPublicPoint(detail::generateP256());
     if (!key) {
         return key.error();
     }
-    Result<QByteArray> point = detail::encodeP256PublicPoint(key->get());
-    if (!point) {
-        return point.error();
-    }
-    return EcdhKeyPair(std::make_unique<Impl>(Impl { std::move(*key), std::move(*point) }));
+    return EcdhKeyPair(std::make_unique<Impl>(Impl { std::move(*key) }));
 }
 
 Result<EcdhKeyPair> EcdhKeyPair::fromPrivateScalar(QByteArrayView scalar)
 {
-    Result<detail::EvpPkeyPtr> key = detail::importP256PrivateScalar(scalar);
+    Result<detail::P256Key> key = detail::withPublicPoint(detail::importP256PrivateScalar(scalar));
     if (!key) {
         return key.error();
     }
-    Result<QByteArray> point = detail::encodeP256PublicPoint(key->get());
-    if (!point) {
-        return point.error();
-    }
-    return EcdhKeyPair(std::make_unique<Impl>(Impl { std::move(*key), std::move(*point) }));
+    return EcdhKeyPair(std::make_unique<Impl>(Impl { std::move(*key) }));
 }
 
 Result<void> EcdhKeyPair::validatePublicPoint(QByteArrayView point)

@@ -256,4 +256,16 @@ Result<QByteArray> encodeP256PublicPoint(const EVP_PKEY* key)
     return encoded;
 }
 
+Result<P256Key> withPublicPoint(Result<EvpPkeyPtr> key)
+{
+    if (!key) {
+        return key.error();
+    }
+    Result<QByteArray> point = encodeP256PublicPoint(key->get());
+    if (!point) {
+        return point.error();
+    }
+    return P256Key { std::move(*key), std::move(*point) };
+}
+
 } // namespace handoff::crypto::detail

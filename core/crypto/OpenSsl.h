@@ -66,4 +66,13 @@ bool isP256(const EVP_PKEY* key);
 // The 65-byte uncompressed public point of a P-256 key.
 Result<QByteArray> encodeP256PublicPoint(const EVP_PKEY* key);
 
+// A P-256 key with its public point, encoded once when the key is made: what
+// EcdhKeyPair and SigningKey hold.
+struct P256Key {
+    EvpPkeyPtr key;
+    QByteArray publicPoint;
+};
+// `key` (or its error) with its public point.
+Result<P256Key> withPublicPoint(Result<EvpPkeyPtr> key);
+
 } // namespace handoff::crypto::detail

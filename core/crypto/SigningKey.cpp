@@ -7,10 +7,7 @@
 
 namespace handoff::crypto {
 
-struct SigningKey::Impl final {
-    detail::EvpPkeyPtr key;
-    QByteArray publicPoint;
-};
+struct SigningKey::Impl final : detail::P256Key { };
 
 namespace {
 
@@ -38,28 +35,20 @@ SigningKey& SigningKey::operator=(SigningKey&&) noexcept = default;
 
 Result<SigningKey> SigningKey::generate()
 {
-    Result<detail::EvpPkeyPtr> key = detail::generateP256();
+    Result<detail::P256Key> key = detail::withPublicPoint(detail::generateP256());
     if (!key) {
         return key.error();
     }
-    Result<QByteArray> point = detail::encodeP256PublicPoint(key->get());
-    if (!point) {
-        return point.error();
-    }
-    return SigningKey(std::make_unique<Impl>(Impl { std::move(*key), std::move(*point) }));
+    return SigningKey(std::make_unique<Impl>(Impl { std::move(*key) }));
 }
 
 Result<SigningKey> SigningKey::fromPrivateScalar(QByteArrayView scalar)
 {
-    Result<detail::EvpPkeyPtr> key = detail::importP256PrivateScalar(scalar);
+    Result<detail::P256Key> key = detail::withPublicPoint(detail::importP256PrivateScalar(scalar));
     if (!key) {
         return key.error();
     }
-    Result<QByteArray> point = detail::encodeP256PublicPoint(key->get());
-    if (!point) {
-        return point.error();
-    }
-    return SigningKey(std::make_unique<Impl>(Impl { std::move(*key), std::move(*point) }));
+    return SigningKey(std::make_unique<Impl>(Impl { std::move(*key) }));
 }
 
 Result<SigningKey> SigningKey::importPkcs8(QByteArrayView der)
@@ -95,11 +84,11 @@ Result<SigningKey> SigningKey::importPkcs8(QByteArrayView der)
         return invalidKey(QStringLiteral("the P-256 private key failed OpenSSL's key check (scalar out of range or "
                                          "public part not matching)"));
     }
-    Result<QByteArray> point = detail::encodeP256PublicPoint(key.get());
-    if (!point) {
-        return point.error();
+    Result<detail::P256Key> withPoint = detail::withPublicPoint(std::move(key));
+    if (!withPoint) {
+        return withPoint.error();
     }
-    return SigningKey(std::make_unique<Impl>(Impl { std::move(key), std::move(*point) }));
+    return SigningKey(std::make_unique<Impl>(Impl { std::move(*withPoint) }));
 }
 
 Result<SecretBytes> SigningKey::exportPkcs8() const
