@@ -2,6 +2,7 @@
 
 #include "core/device/DeviceStatements.h"
 #include "core/device/SessionRequestNotice.h"
+#include "server/ciba/ApprovalHistory.h"
 #include "server/ciba/ApprovalService.h"
 #include "server/ciba/CibaApi.h"
 #include "server/ciba/ClientStore.h"
@@ -30,10 +31,12 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
                                           publicUrl.toString(QUrl::FullyEncoded)))
     , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub,
                                                     device::DeviceStatements::serverIdentity(publicUrl)))
+    , m_history(std::make_unique<ApprovalHistory>(database))
 {
     m_deviceHub->setPendingProvider([this](const QString& userId) { return m_approvals->pendingFor(userId); });
     m_deviceHub->setDecisionHandler(
         [this](const DeviceRecord& device, const QJsonObject& message) { return m_approvals->decide(device, message); });
+    m_deviceHub->setHistoryProvider([this](const QString& userId) { return m_history->message(userId); });
 }
 
 CibaModule::~CibaModule()

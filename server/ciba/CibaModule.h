@@ -15,6 +15,7 @@ class QWebSocket;
 
 namespace handoff::server {
 
+class ApprovalHistory;
 class ApprovalService;
 class CibaApi;
 class ClientStore;
@@ -47,6 +48,7 @@ private:
     std::unique_ptr<DeviceHub> m_deviceHub;
     std::unique_ptr<CibaApi> m_cibaApi;
     std::unique_ptr<ApprovalService> m_approvals;
+    std::unique_ptr<ApprovalHistory> m_history;
 };
 
 } // namespace handoff::server

@@ -157,18 +157,31 @@ void DeviceHub::onText(QWebSocket* socket, const QString& text)
         return;
     }
     if (type == QLatin1String("approval_decision") && m_decisionHandler) {
-        // The device is looked up again: a revocation since it connected counts.
-        Result<std::optional<DeviceRecord>> device = m_devices.find(peer.deviceId);
-        if (!device || !device->has_value() || (*device)->revokedAtMs) {
-            close(socket, CloseRevoked, QStringLiteral("device revoked"));
-            return;
+        if (const std::optional<DeviceRecord> device = currentDevice(peer)) {
+            send(socket, m_decisionHandler(*device, message));
         }
-        send(socket, m_decisionHandler(**device, message));
+        return;
+    }
+    if (type == QLatin1String("history_request") && m_historyProvider) {
+        if (const std::optional<DeviceRecord> device = currentDevice(peer)) {
+            send(socket, m_historyProvider(device->userId));
+        }
         return;
     }
     send(socket, QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
                              {QStringLiteral("code"), QStringLiteral("unsupported")},
                              {QStringLiteral("message"), QStringLiteral("unknown message type")}});
+}
+
+std::optional<DeviceRecord> DeviceHub::currentDevice(const Peer& peer)
+{
+    // Looked up again: a revocation since the device connected counts.
+    Result<std::optional<DeviceRecord>> device = m_devices.find(peer.deviceId);
+    if (!device || !device->has_value() || (*device)->revokedAtMs) {
+        close(peer.socket, CloseRevoked, QStringLiteral("device revoked"));
+        return std::nullopt;
+    }
+    return **device;
 }
 
 void DeviceHub::authenticate(Peer& peer, const QJsonObject& message)

@@ -8,7 +8,8 @@
 // public key and answers {"type":"welcome", device_id, user, device_name,
 // pending: [...]}; an unknown device or bad signature is closed with 4401, a
 // revoked device with 4403, a device silent for too long is dropped. A device may
-// reconnect at any time with a fresh challenge.
+// reconnect at any time with a fresh challenge. Once authenticated, a device sends
+// approval_decision and history_request; both are answered by the handlers set here.
 
 #include "server/device/DeviceStore.h"
 
@@ -46,6 +47,11 @@ public:
     {
         m_decisionHandler = std::move(handler);
     }
+    // The answer to an authenticated device's history_request ({"type":"history"}).
+    void setHistoryProvider(std::function<QJsonObject(const QString& userId)> provider)
+    {
+        m_historyProvider = std::move(provider);
+    }
 
     static bool isDevicePath(const QByteArray& path);
     // Takes ownership of a socket fresh from the WebSocket handshake.
@@ -71,6 +77,8 @@ private:
 
     void onText(QWebSocket* socket, const QString& text);
     void authenticate(Peer& peer, const QJsonObject& message);
+    // The peer's device as stored now, or nothing after closing a revoked one.
+    std::optional<DeviceRecord> currentDevice(const Peer& peer);
     void close(QWebSocket* socket, int code, const QString& reason);
     void pingAll();
     static void send(QWebSocket* socket, const QJsonObject& message);
@@ -82,6 +90,7 @@ private:
     QTimer m_pingTimer;
     std::function<QJsonArray(const QString&)> m_pendingProvider;
     std::function<QJsonObject(const DeviceRecord&, const QJsonObject&)> m_decisionHandler;
+    std::function<QJsonObject(const QString&)> m_historyProvider;
 };
 
 } // namespace handoff::server
