@@ -6,7 +6,8 @@
 // shows in the tray and in Settings; a second pairing for the same user
 // replaces the first (the dialog says so first, the old key leaves the
 // keychain); unpairing asks, removes the key from the keychain and the account.
-// A bad pairing link, and one the server refuses, give clear errors.
+// A bad pairing link, and one the server refuses, give clear errors; a channel
+// the server stopped (revoked device) says why in the tray and in Settings.
 
 #include "app/OpenLinkDialog.h"
 #include "app/PairedAccountsPanel.h"
@@ -270,6 +271,30 @@ private Q_SLOTS:
         QVERIFY2(panel->messageText().contains(QStringLiteral("no longer paired")), qPrintable(panel->messageText()));
         QTRY_COMPARE(panel->list()->topLevelItemCount(), 1);
         QTRY_VERIFY(!AppFixture::menuAction(*m_app->tray(), Frank));
+        m_app->settingsDialog()->close();
+    }
+
+    void revokedDeviceSaysWhyItStopped()
+    {
+        const device::DeviceAccount grace = m_app->accounts()->accounts().first();
+        QCOMPARE(runCli(m_fixture.server(), {QStringLiteral("devices"), QStringLiteral("revoke"), grace.deviceId}).exitCode,
+                 0);
+        m_app->channels()->restart(grace.keyName);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->channels()->client(grace.keyName)->state(),
+                                  device::DeviceClient::State::Failed, 30'000);
+        const QString reason = QStringLiteral("Stopped: This device was removed from your account on the server.");
+        QVERIFY2(m_app->channels()->statusText(grace.keyName).startsWith(reason),
+                 qPrintable(m_app->channels()->statusText(grace.keyName)));
+        QTRY_VERIFY(m_app->tray()->toolTip().contains(reason));
+        QAction* item = AppFixture::menuAction(*m_app->tray(), Grace);
+        QVERIFY(item);
+        QVERIFY2(item->text().contains(QStringLiteral(": Stopped: This device")), qPrintable(item->text()));
+
+        m_app->showSettings();
+        app::PairedAccountsPanel* panel = m_app->settingsDialog()->accountsPanel();
+        QTRY_VERIFY(panel->list()->topLevelItem(0)->text(app::PairedAccountsPanel::StateColumn).startsWith(reason));
+        panel->list()->topLevelItem(0)->setSelected(true);
+        QVERIFY(panel->findChild<QPushButton*>(QStringLiteral("reconnectAccount"))->isEnabled());
         m_app->settingsDialog()->close();
     }
 };
