@@ -63,11 +63,11 @@ PairDeviceDialog::PairDeviceDialog(const device::PairingLink& link, DeviceChanne
     setObjectName(QStringLiteral("pairDeviceDialog"));
     auto* layout = new QVBoxLayout(this);
 
-    auto* heading = textLabel(tr("Pair this computer with this server?"), this);
-    QFont headingFont = heading->font();
+    m_heading = textLabel(tr("Pair this computer with this server?"), this);
+    QFont headingFont = m_heading->font();
     headingFont.setBold(true);
-    heading->setFont(headingFont);
-    layout->addWidget(heading);
+    m_heading->setFont(headingFont);
+    layout->addWidget(m_heading);
 
     auto* host = textLabel(DeviceAccounts::hostOf(m_server), this);
     host->setObjectName(QStringLiteral("serverHost"));
@@ -115,11 +115,11 @@ PairDeviceDialog::PairDeviceDialog(const device::PairingLink& link, DeviceChanne
     m_name->setMaxLength(100);
     m_name->setAccessibleName(tr("Name of this computer"));
     form->addRow(tr("Name of this computer:"), m_name);
-    auto* nameHint = textLabel(tr("Shown on your other devices and in the server's record of approvals."), this);
-    QFont small = nameHint->font();
+    m_nameHint = textLabel(tr("Shown on your other devices and in the server's record of approvals."), this);
+    QFont small = m_nameHint->font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
-    nameHint->setFont(small);
-    form->addRow(QString(), nameHint);
+    m_nameHint->setFont(small);
+    form->addRow(QString(), m_nameHint);
     m_nameProblem = textLabel(tr("The name needs 1 to 100 characters, without control characters."), this);
     m_nameProblem->setStyleSheet(errorStyle);
     m_nameProblem->setVisible(false);
@@ -149,7 +149,9 @@ PairDeviceDialog::PairDeviceDialog(const device::PairingLink& link, DeviceChanne
     connect(m_pair, &QPushButton::clicked, this, &PairDeviceDialog::startPairing);
     connect(m_name, &QLineEdit::textChanged, this, &PairDeviceDialog::validateName);
     validateName();
-    setMinimumWidth(480);
+    setMinimumWidth(520);
+    // Word-wrapped labels change height as the dialog moves between its steps.
+    layout->setSizeConstraint(QLayout::SetMinimumSize);
 }
 
 PairDeviceDialog::~PairDeviceDialog() = default;
@@ -188,6 +190,7 @@ void PairDeviceDialog::startPairing()
     m_result->setText(tr("Pairing… making the device key, keeping it in the keychain and registering it with "
                          "the server."));
     m_result->setVisible(true);
+    adjustSize();
     m_channels->pair(m_link, m_name->text().trimmed(), this,
                      [this](const Result<DeviceChannels::PairingOutcome>& outcome) {
                          m_busy = false;
@@ -208,6 +211,7 @@ void PairDeviceDialog::startPairing()
                              m_pair->setText(tr("Try again"));
                              m_pair->setVisible(!spent);
                              validateName();
+                             adjustSize();
                              return;
                          }
                          m_done = true;
@@ -226,9 +230,12 @@ void PairDeviceDialog::startPairing()
                          }
                          m_result->setStyleSheet(outcome->warning.isEmpty() ? QString() : errorStyle);
                          m_result->setText(text);
+                         m_heading->setText(tr("This computer is paired with this server."));
                          m_pair->setVisible(false);
+                         m_nameHint->setVisible(false);
                          m_cancel->setText(tr("Close"));
                          m_cancel->setFocus();
+                         adjustSize();
                      });
 }
 

@@ -57,6 +57,8 @@ private:
     QUrl m_server;
     DeviceChannels* m_channels;
     QLineEdit* m_name = nullptr;
+    QLabel* m_heading = nullptr;
+    QLabel* m_nameHint = nullptr;
     QLabel* m_nameProblem = nullptr;
     QLabel* m_result = nullptr;
     QProgressBar* m_progress = nullptr;

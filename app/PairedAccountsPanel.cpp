@@ -111,6 +111,7 @@ void PairedAccountsPanel::reload()
     }
     for (int column = 0; column < StateColumn; ++column) {
         m_list->resizeColumnToContents(column);
+        m_list->setColumnWidth(column, m_list->columnWidth(column) + 16); // air between the columns
     }
     m_list->setVisible(!accounts.isEmpty());
     m_empty->setVisible(accounts.isEmpty());

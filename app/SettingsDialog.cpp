@@ -34,6 +34,7 @@ SettingsDialog::SettingsDialog(AppSettings* settings, TrustedServers* trustedSer
     if (channels) {
         m_accounts = new PairedAccountsPanel(channels, this);
         layout->addWidget(m_accounts);
+        setMinimumWidth(680); // the account list's four columns without a scroll bar
     }
 
     auto* group = new QGroupBox(tr("Trusted servers"), this);

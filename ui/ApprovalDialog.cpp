@@ -62,6 +62,7 @@ ApprovalDialog::ApprovalDialog(const device::ApprovalRequest& request, QWidget* 
 {
     setWindowTitle(tr("Approval requested by %1").arg(request.clientName));
     setAttribute(Qt::WA_DeleteOnClose, false);
+    setMinimumWidth(440); // room for the binding message in large type without a word per line
 
     auto* layout = new QVBoxLayout(this);
     auto* heading = plainLabel(tr("%1 asks you to approve:").arg(request.clientName), this);
