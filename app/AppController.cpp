@@ -111,8 +111,14 @@ void AppController::onInstanceMessage(const InstanceMessage& message)
         (void)m_router->open(message.link, LinkRouter::Source::OtherInstance);
         break;
     case InstanceMessage::Type::Activate:
-        if (!m_sessions->raiseNewest())
-            showOpenLinkDialog();
+        // Started again with nothing to open: bring forward what is already going on.
+        if (m_sessions->raiseNewest())
+            break;
+        if (const auto waiting = m_approvals->waiting(); !waiting.isEmpty()) {
+            m_approvals->show(waiting.first().keyName, waiting.first().request.authReqId);
+            break;
+        }
+        showOpenLinkDialog();
         break;
     case InstanceMessage::Type::Accepted:
         break;

@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTimer>
 
@@ -297,8 +298,22 @@ void ApprovalController::onOnline(device::DeviceClient* client)
 
 void ApprovalController::onNotice(device::DeviceClient* client, const QString& message)
 {
-    if (m_tray && !message.isEmpty()) {
-        m_tray->notify(tr("Message from %1").arg(DeviceAccounts::hostOf(client->account().server)), message);
+    if (message.isEmpty()) {
+        return;
+    }
+    const QString title = tr("Message from %1").arg(DeviceAccounts::hostOf(client->account().server));
+    if (m_tray) {
+        m_tray->notify(title, message);
+    }
+    if (!m_tray || !m_tray->isAvailable()) {
+        // Nowhere to notify: a small window, so that the notice is not lost.
+        auto* box = new QMessageBox(QMessageBox::Information, title, message, QMessageBox::Ok);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setTextFormat(Qt::PlainText);
+        box->setWindowIcon(ui::Resources::appIcon());
+        box->setAttribute(Qt::WA_ShowWithoutActivating);
+        box->setModal(false); // blocks nothing: a prompt may need an answer meanwhile
+        box->show();
     }
 }
 

@@ -124,7 +124,8 @@ void SessionRequestInbox::askWithoutTray(const Request& request)
     box->addButton(tr("Not now"), QMessageBox::RejectRole);
     connect(openButton, &QPushButton::clicked, this,
             [this, keyName = request.keyName, id = request.notice.sessionId] { (void)open(keyName, id); });
-    box->open();
+    box->setModal(false); // blocks nothing: another prompt may need an answer meanwhile
+    box->show();
 }
 
 Result<void> SessionRequestInbox::open(const QString& keyName, const QString& sessionId)
