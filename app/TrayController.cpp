@@ -20,7 +20,7 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcTray, "handoff.tray", QtInfoMsg)
 
-constexpr qsizetype menuTextLimit = 60;
+constexpr qsizetype menuTextLimit = 80;
 
 // Remote text in a menu item: short, on one line, and no '&' read as a shortcut.
 QString menuText(QString text)

@@ -3,7 +3,8 @@
 // like every link; the dialog shows the server's host, Pair is not the default
 // (Enter cancels), the device name defaults to the host name; the account is
 // remembered (no key material in the settings) and its channel comes online and
-// shows in the tray and in Settings; a second pairing for the same user
+// shows in the tray and in Settings (also while it reconnects to a server that
+// went away); a second pairing for the same user
 // replaces the first (the dialog says so first, the old key leaves the
 // keychain); unpairing asks, removes the key from the keychain and the account.
 // A bad pairing link, and one the server refuses, give clear errors; a channel
@@ -233,6 +234,25 @@ private Q_SLOTS:
         QVERIFY(m_fixture.isOnline(*m_app, graceKey));
         QVERIFY(m_fixture.isOnline(*m_app, m_firstKey));
         QCOMPARE(m_app->channels()->clients().size(), 2);
+    }
+
+    void lostServerShowsReconnecting()
+    {
+        QVERIFY(m_fixture.server().stop());
+        const QString frankLine = QStringLiteral("%1 on %2: Offline, reconnecting…").arg(Frank, host());
+        QTRY_VERIFY_WITH_TIMEOUT(m_app->tray()->toolTip().contains(frankLine), 30'000);
+        QVERIFY(AppFixture::menuTexts(*m_app->tray()).contains(frankLine));
+        m_app->showSettings();
+        app::PairedAccountsPanel* panel = m_app->settingsDialog()->accountsPanel();
+        QTRY_COMPARE(panel->list()->topLevelItem(0)->text(app::PairedAccountsPanel::StateColumn),
+                     QStringLiteral("Offline, reconnecting…"));
+        m_app->settingsDialog()->close();
+        // Back by itself once the server is.
+        QVERIFY2(m_fixture.server().restart(), qPrintable(m_fixture.server().errorString()));
+        for (const device::DeviceAccount& account : m_app->accounts()->accounts()) {
+            QVERIFY(m_fixture.isOnline(*m_app, account.keyName));
+        }
+        QTRY_VERIFY(AppFixture::menuTexts(*m_app->tray()).contains(QStringLiteral("%1 on %2: Online").arg(Frank, host())));
     }
 
     void unpairAsksThenRemovesTheKeyFromTheKeychain()
