@@ -3,6 +3,7 @@
 #include "core/crypto/SelfTest.h"
 #include "server/app/Server.h"
 #include "server/app/SignalWatcher.h"
+#include "server/audit/AuditCommands.h"
 #include "server/ciba/CibaCommands.h"
 #include "server/cli/KeysCommand.h"
 #include "server/config/ConfigSources.h"
@@ -25,7 +26,8 @@ QString helpText()
     QString text = QStringLiteral(
         "usage: handoff-server [serve] [options]\n"
         "       handoff-server keys create --name NAME | keys list | keys revoke ID\n"
-        "       handoff-server users|devices|clients ... (see handoff-server users)\n\n"
+        "       handoff-server users|devices|clients ... (see handoff-server users)\n"
+        "       handoff-server audit export [--output FILE] [--since TIME] | audit verify FILE\n\n"
         "Relay and session API of Handoff. Options (each also as HANDOFF_<NAME> in the environment,\n"
         "or as name = value in the --config file; flags win over environment over file):\n");
     for (const auto& option : ServerConfig::options()) {
@@ -46,7 +48,7 @@ int main(int argc, char* argv[])
     QTextStream out(stdout);
     QTextStream err(stderr);
 
-    Result<ConfigSources::Flags> flags = ConfigSources::parseFlags(app.arguments().mid(1), QStringList{QStringLiteral("name")} + CibaCommands::optionNames());
+    Result<ConfigSources::Flags> flags = ConfigSources::parseFlags(app.arguments().mid(1), QStringList{QStringLiteral("name")} + CibaCommands::optionNames() + AuditCommands::optionNames());
     if (!flags) {
         err << flags.error().message << "\n";
         return 2;
@@ -84,6 +86,12 @@ int main(int argc, char* argv[])
             cibaOptions.insert(option, flagValues.take(option));
         }
     }
+    QMap<QString, QString> auditOptions;
+    for (const QString& option : AuditCommands::optionNames()) {
+        if (flagValues.contains(option)) {
+            auditOptions.insert(option, flagValues.take(option));
+        }
+    }
     Result<ServerConfig> config =
         ServerConfig::resolve(flagValues, ConfigSources::fromEnvironment(environment), fileValues);
     if (!config) {
@@ -103,6 +111,9 @@ int main(int argc, char* argv[])
     }
     if (!positional.isEmpty() && CibaCommands::handles(positional.first())) {
         return CibaCommands::run(positional, cibaOptions, *config, out, err);
+    }
+    if (!positional.isEmpty() && AuditCommands::handles(positional.first())) {
+        return AuditCommands::run(positional, auditOptions, *config, out, err);
     }
     if (!positional.isEmpty() && !(positional.size() == 1 && positional.first() == QLatin1String("serve"))) {
         err << "unknown command \"" << positional.join(QLatin1Char(' ')) << "\"\n\n" << helpText();

@@ -130,8 +130,16 @@ Result<void> Server::start()
     m_opsApi = std::make_unique<OpsApi>(*m_database, *m_store, *m_sessions, *m_metrics, urls.base(),
                                         [this] { return qint64(m_http->openConnections()); });
     m_opsApi->registerRoutes(*m_router);
-    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl);
+    NotificationSettings notifications;
+    notifications.retryInitialMs = m_config.notificationRetryInitialMs;
+    notifications.retryMaxMs = m_config.notificationRetryMaxMs;
+    notifications.retryPeriodMs = m_config.notificationRetryPeriodMs;
+    notifications.attemptTimeoutMs = m_config.notificationTimeoutMs;
+    notifications.maxInFlight = m_config.notificationConcurrency;
+    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl, notifications);
+    m_ciba->setDenialBlockPolicy(m_config.denialBlock);
     m_ciba->registerRoutes(*m_router);
+    m_opsApi->addMetricsSource([this] { return m_ciba->renderMetrics(); });
     if (m_config.demo) {
         DemoSite::Options demo;
         demo.secureCookies = m_publicUrl.scheme() == QLatin1String("https");
@@ -174,6 +182,7 @@ Result<void> Server::start()
         m_firstKey = *created;
     }
     m_expiry->start();
+    m_ciba->start();
     qCInfo(lcServer).noquote() << "listening on" << m_config.listenAddress.toString() << "port" << m_http->serverPort()
                                << (m_config.tlsEnabled() ? "with TLS," : "without TLS,") << "public URL" << urls.base();
     return {};

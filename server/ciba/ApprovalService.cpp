@@ -3,6 +3,7 @@
 #include "core/crypto/SigningKey.h"
 #include "core/device/ApprovalRequest.h"
 #include "core/device/DeviceStatements.h"
+#include "server/ciba/NotificationOutbox.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/store/Database.h"
@@ -50,9 +51,10 @@ QJsonObject result(const QString& authReqId, bool accepted, const QString& code,
 
 } // namespace
 
-ApprovalService::ApprovalService(Database& database, DeviceHub& hub, QString serverIdentity)
+ApprovalService::ApprovalService(Database& database, DeviceHub& hub, NotificationOutbox& outbox, QString serverIdentity)
     : m_database(database)
     , m_hub(hub)
+    , m_outbox(outbox)
     , m_serverIdentity(std::move(serverIdentity))
 {
 }
@@ -110,10 +112,10 @@ QJsonObject ApprovalService::decide(const DeviceRecord& device, const QJsonObjec
     const QString status = query.value(8).toString();
     const qint64 expiresAt = query.value(7).toLongLong();
     query.finish();
-    if (status != QLatin1String("pending")) {
+    if (status != QLatin1String("pending") && status != QLatin1String("expired")) {
         return result(authReqId, false, QStringLiteral("already_decided"), QStringLiteral("this request was already settled"));
     }
-    if (now >= expiresAt) {
+    if (status == QLatin1String("expired") || now >= expiresAt) {
         return result(authReqId, false, QStringLiteral("expired"), QStringLiteral("this request has expired"));
     }
     const QByteArray statement =
@@ -124,26 +126,42 @@ QJsonObject ApprovalService::decide(const DeviceRecord& device, const QJsonObjec
                       QStringLiteral("the signature does not match this device and request"));
     }
     const bool approve = decision == device::DeviceStatements::approveWord();
-    QSqlQuery update(m_database.handle());
+    const QString outcome = approve ? QStringLiteral("approved") : QStringLiteral("denied");
+    QSqlDatabase& db = m_database.handle();
+    if (!db.transaction()) {
+        qCWarning(lcApproval).noquote() << db.lastError().text();
+        return result(authReqId, false, QStringLiteral("server_error"), QStringLiteral("the server could not record the decision"));
+    }
+    QSqlQuery update(db);
     update.prepare(QStringLiteral(
         "UPDATE ciba_requests SET status = ?, decided_at = ?, decision_device_id = ?, decision_decided_at = ?, "
-        "decision_signature = ? WHERE auth_req_id = ? AND status = 'pending' AND expires_at > ?"));
-    update.addBindValue(approve ? QStringLiteral("approved") : QStringLiteral("denied"));
+        "decision_signature = ?, decision_server = ? WHERE auth_req_id = ? AND status = 'pending' AND expires_at > ?"));
+    update.addBindValue(outcome);
     update.addBindValue(now);
     update.addBindValue(device.id);
     update.addBindValue(decidedAt);
     update.addBindValue(*signature);
+    update.addBindValue(m_serverIdentity);
     update.addBindValue(authReqId);
     update.addBindValue(now);
     if (!update.exec() || update.numRowsAffected() != 1) {
+        db.rollback();
         return result(authReqId, false, QStringLiteral("already_decided"), QStringLiteral("this request was already settled"));
+    }
+    // The client's notification goes with the decision, or neither is kept.
+    Result<bool> queued = m_outbox.enqueue(authReqId, outcome, now);
+    if (!queued || !db.commit()) {
+        qCWarning(lcApproval).noquote() << "cannot record the decision:"
+                                        << (queued ? db.lastError().text() : queued.error().message);
+        db.rollback();
+        return result(authReqId, false, QStringLiteral("server_error"), QStringLiteral("the server could not record the decision"));
     }
     qCInfo(lcApproval).noquote() << "request from client" << request.clientId << (approve ? "approved" : "denied")
                                  << "on device" << device.id;
     m_hub.sendToUser(device.userId,
                      QJsonObject{{QStringLiteral("type"), QStringLiteral("approval_closed")},
                                  {QStringLiteral("auth_req_id"), authReqId},
-                                 {QStringLiteral("outcome"), approve ? QStringLiteral("approved") : QStringLiteral("denied")},
+                                 {QStringLiteral("outcome"), outcome},
                                  {QStringLiteral("by_device"), device.name},
                                  {QStringLiteral("message"), approve ? QStringLiteral("Approved on %1.").arg(device.name)
                                                                      : QStringLiteral("Denied on %1.").arg(device.name)}});

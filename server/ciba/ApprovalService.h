@@ -11,7 +11,8 @@
 // DeviceStatements::approvalDecision() built from the server's own record of
 // the request. The first valid decision wins (one conditional UPDATE); every
 // device of the user is then told with approval_closed. Decision, device and
-// signature are stored with the request for the audit.
+// signature are stored with the request for the audit, and, for a ping or push
+// client, its notification is queued (NotificationOutbox) in the same transaction.
 
 #include "core/common/Result.h"
 
@@ -23,11 +24,12 @@ namespace handoff::server {
 
 class Database;
 class DeviceHub;
+class NotificationOutbox;
 struct DeviceRecord;
 
 class ApprovalService final {
 public:
-    ApprovalService(Database& database, DeviceHub& hub, QString serverIdentity);
+    ApprovalService(Database& database, DeviceHub& hub, NotificationOutbox& outbox, QString serverIdentity);
 
     QJsonArray pendingFor(const QString& userId);
     // The decision_result to send back to the deciding device.
@@ -38,6 +40,7 @@ public:
 private:
     Database& m_database;
     DeviceHub& m_hub;
+    NotificationOutbox& m_outbox;
     QString m_serverIdentity;
 };
 

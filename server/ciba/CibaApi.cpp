@@ -1,13 +1,16 @@
 #include "server/ciba/CibaApi.h"
 
-#include "core/crypto/Digest.h"
 #include "core/crypto/Random.h"
 #include "core/device/ApprovalRequest.h"
 #include "core/device/DeviceStatements.h"
 #include "server/ciba/BindingMessage.h"
+#include "server/ciba/ClientAuthenticator.h"
 #include "server/ciba/ClientStore.h"
+#include "server/ciba/DenialBlocker.h"
+#include "server/ciba/NotificationPayload.h"
 #include "server/ciba/OAuthForm.h"
 #include "server/ciba/ServerKey.h"
+#include "server/ciba/TokenIssuer.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/device/UserStore.h"
@@ -41,23 +44,16 @@ bool isScopeToken(const QString& token)
     });
 }
 
-std::optional<QString> formDecode(const QByteArray& raw)
-{
-    QByteArray bytes = raw;
-    bytes.replace('+', ' ');
-    const QString text = QString::fromUtf8(QByteArray::fromPercentEncoding(bytes));
-    return text;
-}
-
 } // namespace
 
 CibaApi::CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub,
-                 QString issuer)
+                 TokenIssuer& tokens, QString issuer)
     : m_database(database)
     , m_clients(clients)
     , m_users(users)
     , m_devices(devices)
     , m_hub(hub)
+    , m_tokens(tokens)
     , m_issuer(std::move(issuer))
 {
 }
@@ -66,15 +62,7 @@ CibaApi::~CibaApi() = default;
 
 ServerKey* CibaApi::serverKey()
 {
-    if (!m_key) {
-        Result<std::unique_ptr<ServerKey>> key = ServerKey::loadOrCreate(m_database);
-        if (!key) {
-            qCWarning(lcCibaApi).noquote() << "no signing key:" << key.error().message;
-            return nullptr;
-        }
-        m_key = std::move(key).value();
-    }
-    return m_key.get();
+    return m_tokens.key();
 }
 
 void CibaApi::registerRoutes(Router& router)
@@ -97,8 +85,12 @@ HttpResponse CibaApi::discovery()
                  {QStringLiteral("backchannel_authentication_endpoint"), endpoint("/bc-authorize")},
                  {QStringLiteral("token_endpoint"), endpoint("/token")},
                  {QStringLiteral("jwks_uri"), endpoint("/jwks")},
-                 // Only what is delivered today: ping and push notifications are not sent yet.
-                 {QStringLiteral("backchannel_token_delivery_modes_supported"), QJsonArray{QStringLiteral("poll")}},
+                 {QStringLiteral("introspection_endpoint"), endpoint("/introspect")},
+                 {QStringLiteral("introspection_endpoint_auth_methods_supported"), clientAuth},
+                 {QStringLiteral("revocation_endpoint"), endpoint("/revoke")},
+                 {QStringLiteral("revocation_endpoint_auth_methods_supported"), clientAuth},
+                 {QStringLiteral("backchannel_token_delivery_modes_supported"),
+                  QJsonArray{QStringLiteral("poll"), QStringLiteral("ping"), QStringLiteral("push")}},
                  {QStringLiteral("backchannel_user_code_parameter_supported"), true},
                  {QStringLiteral("grant_types_supported"), QJsonArray{QStringLiteral("urn:openid:params:grant-type:ciba")}},
                  {QStringLiteral("token_endpoint_auth_methods_supported"), clientAuth},
@@ -202,10 +194,6 @@ HttpResponse CibaApi::token(const HttpRequest& request)
         return oauthError(400, QStringLiteral("expired_token"), QStringLiteral("the request expired; make a new one"));
     }
 
-    ServerKey* key = serverKey();
-    if (!key) {
-        return serverError(QStringLiteral("no signing key"));
-    }
     // Single use: only the poll that marks it redeemed gets the tokens.
     QSqlQuery redeem(m_database.handle());
     redeem.prepare(QStringLiteral("UPDATE ciba_requests SET redeemed_at = ? WHERE auth_req_id = ? AND redeemed_at IS NULL"));
@@ -217,44 +205,12 @@ HttpResponse CibaApi::token(const HttpRequest& request)
     if (redeem.numRowsAffected() != 1) {
         return invalidGrant;
     }
-    Result<QByteArray> jti = crypto::Random::token(16);
-    if (!jti) {
-        return serverError(jti.error().message);
-    }
-    const qint64 issuedAt = now / 1000;
-    Result<QString> accessToken = key->signJwt(
-        QJsonObject{{QStringLiteral("typ"), QStringLiteral("at+jwt")}},
-        QJsonObject{{QStringLiteral("iss"), m_issuer},
-                    {QStringLiteral("sub"), userId},
-                    {QStringLiteral("aud"), client->id},
-                    {QStringLiteral("client_id"), client->id},
-                    {QStringLiteral("scope"), scope},
-                    {QStringLiteral("jti"), QString::fromLatin1(*jti)},
-                    {QStringLiteral("iat"), issuedAt},
-                    {QStringLiteral("exp"), issuedAt + AccessTokenSeconds}});
-    if (!accessToken) {
-        return serverError(accessToken.error().message);
-    }
-    const QByteArray accessHash = crypto::Digest::sha256(accessToken->toLatin1());
-    Result<QString> idToken = key->signJwt(
-        QJsonObject{{QStringLiteral("typ"), QStringLiteral("JWT")}},
-        QJsonObject{{QStringLiteral("iss"), m_issuer},
-                    {QStringLiteral("sub"), userId},
-                    {QStringLiteral("aud"), client->id},
-                    {QStringLiteral("iat"), issuedAt},
-                    {QStringLiteral("exp"), issuedAt + AccessTokenSeconds},
-                    {QStringLiteral("auth_time"), decidedAt / 1000},
-                    {QStringLiteral("at_hash"), QString::fromLatin1(ServerKey::base64Url(accessHash.first(16)))},
-                    {QStringLiteral("urn:openid:params:jwt:claim:auth_req_id"), authReqId}});
-    if (!idToken) {
-        return serverError(idToken.error().message);
+    Result<IssuedTokens> tokens = m_tokens.issue(TokenGrant{authReqId, client->id, userId, scope, decidedAt}, now);
+    if (!tokens) {
+        return serverError(tokens.error().message);
     }
     qCInfo(lcCibaApi).noquote() << "issued tokens to client" << client->id << "for user" << userId;
-    HttpResponse response = HttpResponse::json(200, QJsonObject{{QStringLiteral("access_token"), *accessToken},
-                                                                {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                                                                {QStringLiteral("expires_in"), AccessTokenSeconds},
-                                                                {QStringLiteral("id_token"), *idToken},
-                                                                {QStringLiteral("scope"), scope}});
+    HttpResponse response = HttpResponse::json(200, TokenIssuer::tokenResponse(*tokens));
     response.setHeader("Pragma", "no-cache");
     return response;
 }
@@ -270,46 +226,7 @@ HttpResponse CibaApi::oauthError(int status, const QString& code, const QString&
 std::optional<ClientRecord> CibaApi::authenticateClient(const HttpRequest& request, const QMap<QString, QString>& form,
                                                         HttpResponse* failure)
 {
-    const QByteArray authorization = request.header("authorization");
-    const bool basic = authorization.size() > 6 && authorization.first(6).compare("Basic ", Qt::CaseInsensitive) == 0;
-    const bool post = form.contains(QStringLiteral("client_secret"));
-    const auto invalidClient = [failure, basic](const QString& why) {
-        *failure = oauthError(401, QStringLiteral("invalid_client"), why);
-        if (basic) {
-            failure->setHeader("WWW-Authenticate", "Basic realm=\"handoff\"");
-        }
-    };
-    if (basic && post) {
-        *failure = oauthError(400, QStringLiteral("invalid_request"), QStringLiteral("use one client authentication method, not two"));
-        return std::nullopt;
-    }
-    QString id;
-    QString secret;
-    if (basic) {
-        const auto decoded = QByteArray::fromBase64Encoding(authorization.mid(6).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
-        const qsizetype colon = decoded ? (*decoded).indexOf(':') : -1;
-        if (colon < 0) {
-            invalidClient(QStringLiteral("malformed Basic credentials"));
-            return std::nullopt;
-        }
-        id = formDecode((*decoded).first(colon)).value_or(QString());
-        secret = formDecode((*decoded).mid(colon + 1)).value_or(QString());
-        if (form.contains(QStringLiteral("client_id")) && form.value(QStringLiteral("client_id")) != id) {
-            invalidClient(QStringLiteral("client_id does not match the credentials"));
-            return std::nullopt;
-        }
-    } else if (post) {
-        id = form.value(QStringLiteral("client_id"));
-        secret = form.value(QStringLiteral("client_secret"));
-    } else {
-        invalidClient(QStringLiteral("client authentication is required (client_secret_basic or client_secret_post)"));
-        return std::nullopt;
-    }
-    std::optional<ClientRecord> client = m_clients.authenticate(id, secret.toUtf8());
-    if (!client) {
-        invalidClient(QStringLiteral("unknown client or wrong secret"));
-    }
-    return client;
+    return ClientAuthenticator(m_clients).authenticate(request, form, failure);
 }
 
 HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
@@ -363,6 +280,11 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
                               QStringLiteral("client_notification_token is longer than %1 characters")
                                   .arg(MaxNotificationTokenLength));
         }
+        // It goes back in an Authorization header: only RFC 6750 b64token characters.
+        if (!NotificationPayload::isBearerToken(notificationToken)) {
+            return oauthError(400, QStringLiteral("invalid_request"),
+                              QStringLiteral("client_notification_token must be an RFC 6750 bearer token"));
+        }
     }
 
     const QString bindingMessage = form.value(QStringLiteral("binding_message"));
@@ -413,6 +335,15 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_denialBlocker) {
+        Result<std::optional<QString>> refusal = m_denialBlocker->refusal(client->id, (*user)->id, now);
+        if (!refusal) {
+            return serverError(refusal.error().message);
+        }
+        if (*refusal) {
+            return oauthError(403, QStringLiteral("access_denied"), **refusal);
+        }
+    }
     QSqlQuery query(m_database.handle());
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM ciba_requests WHERE user_id = ? AND status = 'pending' AND expires_at > ?"));
     query.addBindValue((*user)->id);
@@ -451,6 +382,9 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     insert.addBindValue(client->pollInterval);
     if (!insert.exec()) {
         return serverError(insert.lastError().text());
+    }
+    if (m_requestCreated) {
+        m_requestCreated(expiresAt);
     }
 
     device::ApprovalRequest approval;

@@ -5,8 +5,10 @@
 // 200 {auth_req_id, expires_in, interval} or an error {error, error_description}:
 //   400 invalid_request, invalid_scope, unknown_user_id, missing_user_code,
 //       invalid_user_code, invalid_binding_message; 401 invalid_client;
-//   403 access_denied (no paired device, or already MaxPendingPerUser requests
-//       waiting for the person: the OP denies without asking, against prompt bombing).
+//   403 access_denied (no paired device, already MaxPendingPerUser requests
+//       waiting for the person, or the client is blocked for this person after
+//       repeated denials (DenialBlocker): the OP denies without asking, against
+//       prompt bombing).
 // login_hint_token and id_token_hint are not supported (invalid_request), so
 // expired_login_hint_token never arises. A new request goes at once, as an
 // approval_request, to the user's online devices.
@@ -18,14 +20,18 @@
 // interval then grows by 5 s), expired_token, access_denied, invalid_grant
 // (unknown, another client's or already redeemed auth_req_id), invalid_request,
 // invalid_client (401), unauthorized_client (push clients must not poll),
-// unsupported_grant_type. Tokens are ES256 JWTs (ServerKey), published at /jwks.
+// unsupported_grant_type. Tokens are ES256 JWTs (TokenIssuer, ServerKey), published
+// at /jwks.
+//
+// Discovery advertises all three delivery modes of CIBA Core 5: poll, ping and
+// push (NotificationDispatcher sends the ping and push notifications).
 
 #include "server/http/Router.h"
 
 #include <QMap>
 #include <QString>
 
-#include <memory>
+#include <functional>
 #include <optional>
 
 namespace handoff::server {
@@ -33,24 +39,29 @@ namespace handoff::server {
 class ClientStore;
 class ServerKey;
 class Database;
+class DenialBlocker;
 class DeviceHub;
 class DeviceStore;
+class TokenIssuer;
 class UserStore;
 struct ClientRecord;
 
 class CibaApi final {
 public:
     CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub,
-            QString issuer);
+            TokenIssuer& tokens, QString issuer);
     ~CibaApi();
     Q_DISABLE_COPY_MOVE(CibaApi)
     void registerRoutes(Router& router);
+    // Told of each new request's expiry (ms since the epoch), so that expiry can be armed for it.
+    void setRequestCreatedHook(std::function<void(qint64 expiresAtMs)> hook) { m_requestCreated = std::move(hook); }
+    // Refuses clients that one person kept denying (access_denied while blocked).
+    void setDenialBlocker(DenialBlocker* blocker) { m_denialBlocker = blocker; }
 
     static constexpr int MaxPendingPerUser = 3;
     static constexpr int DefaultExpirySeconds = 300;
     static constexpr int MaxExpirySeconds = 1800;
     static constexpr qsizetype MaxNotificationTokenLength = 1024;
-    static constexpr int AccessTokenSeconds = 300;
     static constexpr int SlowDownStepSeconds = 5;
 
     static HttpResponse oauthError(int status, const QString& code, const QString& description);
@@ -59,11 +70,9 @@ private:
     HttpResponse backchannelAuthenticate(const HttpRequest& request);
     HttpResponse token(const HttpRequest& request);
     HttpResponse jwks();
-    // /.well-known/openid-configuration, naming only what is built: poll delivery
-    // (ping and push clients can be registered, but notifications are not sent yet;
-    // see docs/ciba.md).
+    // /.well-known/openid-configuration: what this OP does, poll, ping and push delivery included.
     HttpResponse discovery();
-    ServerKey* serverKey(); // loaded (or made) on first use
+    ServerKey* serverKey(); // TokenIssuer's, loaded (or made) on first use
     // The authenticated client, or the 400/401 to answer with.
     std::optional<ClientRecord> authenticateClient(const HttpRequest& request, const QMap<QString, QString>& form,
                                                    HttpResponse* failure);
@@ -73,8 +82,10 @@ private:
     UserStore& m_users;
     DeviceStore& m_devices;
     DeviceHub& m_hub;
+    TokenIssuer& m_tokens;
     QString m_issuer;
-    std::unique_ptr<ServerKey> m_key;
+    std::function<void(qint64)> m_requestCreated;
+    DenialBlocker* m_denialBlocker = nullptr;
 };
 
 } // namespace handoff::server

@@ -6,12 +6,19 @@
 #include "server/ciba/ApprovalService.h"
 #include "server/ciba/CibaApi.h"
 #include "server/ciba/ClientStore.h"
+#include "server/ciba/DenialBlocker.h"
+#include "server/ciba/NotificationDispatcher.h"
+#include "server/ciba/NotificationOutbox.h"
+#include "server/ciba/RequestExpiry.h"
+#include "server/ciba/TokenIssuer.h"
+#include "server/ciba/TokenStatusApi.h"
 #include "server/device/DeviceApi.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/device/UserStore.h"
 #include "server/session/SessionJson.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
 
 namespace handoff::server {
@@ -20,27 +27,48 @@ namespace {
 Q_LOGGING_CATEGORY(lcCiba, "handoff.ciba", QtInfoMsg)
 }
 
-CibaModule::CibaModule(Database& database, const QUrl& publicUrl)
+CibaModule::CibaModule(Database& database, const QUrl& publicUrl, const NotificationSettings& notifications)
     : m_users(std::make_unique<UserStore>(database))
     , m_devices(std::make_unique<DeviceStore>(database))
     , m_clients(std::make_unique<ClientStore>(database))
+    , m_tokens(std::make_unique<TokenIssuer>(database, publicUrl.toString(QUrl::FullyEncoded)))
+    , m_outbox(std::make_unique<NotificationOutbox>(database))
     , m_deviceApi(std::make_unique<DeviceApi>(*m_devices, *m_users,
                                               device::DeviceStatements::serverIdentity(publicUrl)))
     , m_deviceHub(std::make_unique<DeviceHub>(*m_devices, *m_users, device::DeviceStatements::serverIdentity(publicUrl)))
-    , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub,
+    , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub, *m_tokens,
                                           publicUrl.toString(QUrl::FullyEncoded)))
-    , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub,
+    , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub, *m_outbox,
                                                     device::DeviceStatements::serverIdentity(publicUrl)))
+    , m_dispatcher(std::make_unique<NotificationDispatcher>(*m_outbox, *m_tokens, notifications))
+    , m_expiry(std::make_unique<RequestExpiry>(database, *m_outbox, *m_deviceHub))
     , m_history(std::make_unique<ApprovalHistory>(database))
+    , m_blocker(std::make_unique<DenialBlocker>(database, *m_deviceHub))
+    , m_tokenStatus(std::make_unique<TokenStatusApi>(database, *m_clients, *m_tokens, publicUrl.toString(QUrl::FullyEncoded)))
 {
+    m_cibaApi->setDenialBlocker(m_blocker.get());
     m_deviceHub->setPendingProvider([this](const QString& userId) { return m_approvals->pendingFor(userId); });
-    m_deviceHub->setDecisionHandler(
-        [this](const DeviceRecord& device, const QJsonObject& message) { return m_approvals->decide(device, message); });
+    m_deviceHub->setDecisionHandler([this](const DeviceRecord& device, const QJsonObject& message) {
+        QJsonObject answer = m_approvals->decide(device, message);
+        if (answer.value(QStringLiteral("accepted")).toBool()) {
+            m_dispatcher->wake();
+            if (message.value(QStringLiteral("decision")).toString() == device::DeviceStatements::denyWord()) {
+                m_blocker->onDenied(answer.value(QStringLiteral("auth_req_id")).toString(),
+                                    QDateTime::currentMSecsSinceEpoch());
+            }
+        }
+        return answer;
+    });
+    m_cibaApi->setRequestCreatedHook([this](qint64 expiresAtMs) { m_expiry->requestCreated(expiresAtMs); });
+    QObject::connect(m_expiry.get(), &RequestExpiry::notificationsQueued, m_dispatcher.get(),
+                     &NotificationDispatcher::wake);
     m_deviceHub->setHistoryProvider([this](const QString& userId) { return m_history->message(userId); });
 }
 
 CibaModule::~CibaModule()
 {
+    m_expiry.reset();
+    m_dispatcher.reset();
     m_deviceHub.reset(); // sockets first: they call into the services below
     m_approvals.reset();
     m_cibaApi.reset();
@@ -56,15 +84,34 @@ void CibaModule::acceptDeviceSocket(QWebSocket* socket)
     m_deviceHub->accept(socket);
 }
 
+void CibaModule::start()
+{
+    m_expiry->start();
+    m_dispatcher->start();
+}
+
 void CibaModule::shutdown()
 {
+    m_expiry->stop();
+    m_dispatcher->shutdown();
     m_deviceHub->shutdown();
+}
+
+QByteArray CibaModule::renderMetrics()
+{
+    return m_dispatcher->renderMetrics();
 }
 
 void CibaModule::registerRoutes(Router& router)
 {
     m_deviceApi->registerRoutes(router);
     m_cibaApi->registerRoutes(router);
+    m_tokenStatus->registerRoutes(router);
+}
+
+void CibaModule::setDenialBlockPolicy(const DenialBlockPolicy& policy)
+{
+    m_blocker->setPolicy(policy);
 }
 
 } // namespace handoff::server

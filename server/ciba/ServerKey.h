@@ -22,6 +22,7 @@ public:
 
     QString kid() const { return m_kid; }
     QJsonObject publicJwk() const;
+    QByteArray publicPoint() const { return m_key.publicPoint(); } // 65-byte P-256 point
     // header.payload.signature, ES256.
     Result<QString> signJwt(const QJsonObject& header, const QJsonObject& claims) const;
 

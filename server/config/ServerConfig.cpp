@@ -13,10 +13,10 @@ Error invalid(const QString& option, const QString& message)
     return Error{QStringLiteral("invalid_config"), QStringLiteral("--%1: %2").arg(option, message)};
 }
 
-// "15s", "500ms", "2m", "1.5s"; a bare number is seconds.
+// "15s", "500ms", "2m", "1.5s", "24h"; a bare number is seconds.
 std::optional<qint64> parseDurationMs(const QString& text)
 {
-    static const QRegularExpression pattern(QStringLiteral(R"(^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$)"));
+    static const QRegularExpression pattern(QStringLiteral(R"(^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$)"));
     const auto match = pattern.match(text);
     if (!match.hasMatch()) {
         return std::nullopt;
@@ -29,6 +29,8 @@ std::optional<qint64> parseDurationMs(const QString& text)
         factor = 1.0;
     } else if (unit == QLatin1String("m")) {
         factor = 60'000.0;
+    } else if (unit == QLatin1String("h")) {
+        factor = 3'600'000.0;
     }
     const double ms = value * factor;
     if (!ok || ms > 24.0 * 3600 * 1000) {
@@ -159,6 +161,19 @@ Setter intSetter(const QString& name, int ServerConfig::*member, int min, int ma
     };
 }
 
+// A field of the nested denial-block policy.
+Setter policyDuration(const QString& name, int DenialBlockPolicy::*member)
+{
+    return [name, member](const QString& value, ServerConfig& config) -> Result<void> {
+        const auto ms = parseDurationMs(value);
+        if (!ms || *ms < 100) {
+            return invalid(name, QStringLiteral("expected a duration such as 30m or 10s (at least 100 ms), got \"%1\"").arg(value));
+        }
+        config.denialBlock.*member = static_cast<int>(*ms);
+        return {};
+    };
+}
+
 Setter pathSetter(QString ServerConfig::*member)
 {
     return [member](const QString& value, ServerConfig& config) -> Result<void> {
@@ -238,6 +253,32 @@ const QList<OptionEntry>& entries()
             bytesSetter(QStringLiteral("viewer-buffer"), &ServerConfig::viewerBufferBytes, 1024));
         add("max-socket-buffer", "BYTES", "queued bytes above which a peer that does not read is closed (default 32MiB)",
             bytesSetter(QStringLiteral("max-socket-buffer"), &ServerConfig::maxSocketBufferBytes, 64 * 1024));
+        add("notification-retry-initial", "DURATION",
+            "first wait before a failed CIBA ping/push notification is sent again (default 1s)",
+            durationSetter(QStringLiteral("notification-retry-initial"), &ServerConfig::notificationRetryInitialMs, 10));
+        add("notification-retry-max", "DURATION", "longest wait between notification attempts (default 5m)",
+            durationSetter(QStringLiteral("notification-retry-max"), &ServerConfig::notificationRetryMaxMs, 10));
+        add("notification-retry-period", "DURATION",
+            "how long a notification is retried before it is recorded as failed (default 24h)",
+            durationSetter(QStringLiteral("notification-retry-period"), &ServerConfig::notificationRetryPeriodMs, 0));
+        add("notification-timeout", "DURATION", "time allowed for one notification attempt (default 10s)",
+            durationSetter(QStringLiteral("notification-timeout"), &ServerConfig::notificationTimeoutMs, 100));
+        add("notification-concurrency", "N", "notification attempts under way at once (default 8)",
+            intSetter(QStringLiteral("notification-concurrency"), &ServerConfig::notificationConcurrency, 1, 1000));
+        add("denial-block-count", "N", "denials of one client's requests by one person that block it (default 3)",
+            [](const QString& value, ServerConfig& config) -> Result<void> {
+                const auto parsed = parseInt(value, 1, 1000);
+                if (!parsed) {
+                    return invalid(QStringLiteral("denial-block-count"),
+                                   QStringLiteral("expected a whole number between 1 and 1000, got \"%1\"").arg(value));
+                }
+                config.denialBlock.denials = *parsed;
+                return {};
+            });
+        add("denial-block-window", "DURATION", "time within which those denials count (default 10m)",
+            policyDuration(QStringLiteral("denial-block-window"), &DenialBlockPolicy::windowMs));
+        add("denial-block-duration", "DURATION", "how long the client may not ask that person then (default 30m)",
+            policyDuration(QStringLiteral("denial-block-duration"), &DenialBlockPolicy::blockMs));
         add("demo", "", "serve the Northwind Bank demo site under /demo/ (off by default)",
             switchSetter(QStringLiteral("demo"), &ServerConfig::demo));
         add("demo-code-file", "FILE", "with --demo, also write each one-time code to this file (for tests)",
@@ -301,6 +342,10 @@ Result<ServerConfig> ServerConfig::resolve(const QMap<QString, QString>& flags, 
         || config.defaultTtlSeconds > config.maxTtlSeconds) {
         return Error{QStringLiteral("invalid_config"),
                      QStringLiteral("ttl limits must satisfy min-ttl <= default-ttl <= max-ttl")};
+    }
+    if (config.notificationRetryInitialMs > config.notificationRetryMaxMs) {
+        return Error{QStringLiteral("invalid_config"),
+                     QStringLiteral("--notification-retry-initial must not exceed --notification-retry-max")};
     }
     return config;
 }

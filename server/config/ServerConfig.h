@@ -5,6 +5,7 @@
 // flags over HANDOFF_* environment over a config file. Pure: no I/O.
 
 #include "core/common/Result.h"
+#include "server/ciba/DenialBlockPolicy.h"
 
 #include <QHostAddress>
 #include <QMap>
@@ -44,6 +45,16 @@ struct ServerConfig final {
     int viewerKeyTimeoutMs = 10'000;           // a reconnecting viewer must present its key within this
     qint64 viewerBufferBytes = 256 * 1024;     // above this, stale frames are dropped for that viewer
     qint64 maxSocketBufferBytes = 32 * 1024 * 1024; // above this a peer that does not read is closed
+
+    // CIBA ping and push notifications: retries back off from the initial delay,
+    // doubling up to the maximum, for at most the period; each attempt has the timeout.
+    int notificationRetryInitialMs = 1000;
+    int notificationRetryMaxMs = 5 * 60 * 1000;
+    int notificationRetryPeriodMs = 24 * 3600 * 1000;
+    int notificationTimeoutMs = 10'000;
+    int notificationConcurrency = 8; // attempts under way at once
+    // CIBA: the prompt-bombing block (defaults in DenialBlockPolicy)
+    DenialBlockPolicy denialBlock;
 
     // Demo site (server/demo/): off unless asked for
     bool demo = false;    // serve the Northwind Bank demo under /demo/

@@ -177,7 +177,15 @@ std::optional<DeviceRecord> DeviceHub::currentDevice(const Peer& peer)
 {
     // Looked up again: a revocation since the device connected counts.
     Result<std::optional<DeviceRecord>> device = m_devices.find(peer.deviceId);
-    if (!device || !device->has_value() || (*device)->revokedAtMs) {
+    if (!device) {
+        // A storage problem is not a revocation: the device must not give up for good.
+        qCWarning(lcDeviceHub).noquote() << device.error().message;
+        send(peer.socket, QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
+                                      {QStringLiteral("code"), QStringLiteral("server_error")},
+                                      {QStringLiteral("message"), QStringLiteral("the server could not check this device")}});
+        return std::nullopt;
+    }
+    if (!device->has_value() || (*device)->revokedAtMs) {
         close(peer.socket, CloseRevoked, QStringLiteral("device revoked"));
         return std::nullopt;
     }

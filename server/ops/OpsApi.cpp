@@ -51,8 +51,11 @@ HttpResponse OpsApi::metrics()
         qCWarning(lcServer).noquote() << counts.error().message;
         return HttpResponse::error(503, QStringLiteral("unavailable"), QStringLiteral("the database cannot be read"));
     }
-    HttpResponse response = HttpResponse::text(200, "text/plain; version=0.0.4; charset=utf-8",
-                                               m_metrics.render(*counts, m_httpConnections()));
+    QByteArray text = m_metrics.render(*counts, m_httpConnections());
+    for (const auto& source : std::as_const(m_metricsSources)) {
+        text += source();
+    }
+    HttpResponse response = HttpResponse::text(200, "text/plain; version=0.0.4; charset=utf-8", text);
     response.setHeader("Cache-Control", "no-store");
     return response;
 }

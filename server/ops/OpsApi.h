@@ -5,6 +5,8 @@
 
 #include "server/http/Router.h"
 
+#include <QList>
+
 #include <functional>
 
 namespace handoff::server {
@@ -20,6 +22,8 @@ public:
            std::function<qint64()> httpConnections);
 
     void registerRoutes(Router& router);
+    // More Prometheus text for /metrics, from a part of the server that keeps its own.
+    void addMetricsSource(std::function<QByteArray()> source) { m_metricsSources.append(std::move(source)); }
 
 private:
     HttpResponse health();
@@ -32,6 +36,7 @@ private:
     Metrics& m_metrics;
     QString m_publicBase;
     std::function<qint64()> m_httpConnections;
+    QList<std::function<QByteArray()>> m_metricsSources;
 };
 
 } // namespace handoff::server

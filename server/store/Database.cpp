@@ -2,6 +2,8 @@
 
 #include "server/app/Logging.h"
 #include "server/ciba/CibaSchema.h"
+#include "server/ciba/GovernanceSchema.h"
+#include "server/ciba/NotificationSchema.h"
 #include "server/ciba/ServerKey.h"
 #include "server/device/DeviceSchema.h"
 
@@ -53,6 +55,8 @@ const QList<Migration>& migrations()
         {2, DeviceSchema::migrationStatements()}, // users, devices, pairings, CIBA clients
         {3, CibaSchema::migrationStatements()},   // CIBA requests
         {4, ServerKey::migrationStatements()},    // token signing keys
+        {5, NotificationSchema::migrationStatements()}, // CIBA notification outbox, expiry index
+        {6, GovernanceSchema::migrationStatements()}, // revoked tokens, denial blocks, decision server identity
     };
     return list;
 }

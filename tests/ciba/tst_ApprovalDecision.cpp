@@ -255,11 +255,17 @@ private Q_SLOTS:
         const device::ApprovalRequest seen = requestSeenByB(id);
         QCOMPARE(seen.authReqId, id);
         QTRY_VERIFY_WITH_TIMEOUT(m_deviceA->pendingRequest(id).has_value(), 15'000);
-        QTest::qWait(3000);
-        // The app will not even try to approve it...
-        const Result<void> local = m_deviceA->decide(id, true);
-        QVERIFY(!local.ok());
-        QCOMPARE(local.error().code, QStringLiteral("expired"));
+        QSignalSpy closedOnA(m_deviceA.get(), &device::DeviceClient::approvalClosed);
+        // The server ends it at its expiry and closes it on every device...
+        const std::optional<QJsonObject> closed = waitB(QStringLiteral("approval_closed"), id);
+        QVERIFY(closed);
+        QCOMPARE(closed->value(QStringLiteral("outcome")).toString(), QStringLiteral("expired"));
+        QTRY_COMPARE_WITH_TIMEOUT(closedOnA.size(), 1, 15'000);
+        QCOMPARE(closedOnA.first().at(0).toString(), id);
+        QCOMPARE(closedOnA.first().at(1).toString(), QStringLiteral("expired"));
+        // ...so the app no longer holds it and will not try to approve it...
+        QVERIFY(!m_deviceA->pendingRequest(id).has_value());
+        QVERIFY(!m_deviceA->decide(id, true).ok());
         // ...and the server refuses a correctly signed one.
         decideB(id, seen, QStringLiteral("approve"));
         const std::optional<QJsonObject> verdict = waitB(QStringLiteral("decision_result"), id);

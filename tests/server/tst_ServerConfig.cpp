@@ -29,7 +29,25 @@ private Q_SLOTS:
         QCOMPARE(config->minTtlSeconds, 30);
         QCOMPARE(config->maxTtlSeconds, 3600);
         QCOMPARE(config->defaultTtlSeconds, 600);
+        QCOMPARE(config->notificationRetryInitialMs, 1000);
+        QCOMPARE(config->notificationRetryMaxMs, 5 * 60 * 1000);
+        QCOMPARE(config->notificationRetryPeriodMs, 24 * 3600 * 1000);
         QVERIFY(!config->tlsEnabled());
+        QCOMPARE(config->denialBlock.denials, 3);
+        QCOMPARE(config->denialBlock.windowMs, 10 * 60 * 1000);
+        QCOMPARE(config->denialBlock.blockMs, 30 * 60 * 1000);
+    }
+
+    void denialBlockKnobs()
+    {
+        const auto config = ServerConfig::resolve({{QStringLiteral("denial-block-count"), QStringLiteral("5")},
+                                                   {QStringLiteral("denial-block-window"), QStringLiteral("2m")},
+                                                   {QStringLiteral("denial-block-duration"), QStringLiteral("3s")}},
+                                                  {}, {});
+        QVERIFY(config.ok());
+        QCOMPARE(config->denialBlock.denials, 5);
+        QCOMPARE(config->denialBlock.windowMs, 120'000);
+        QCOMPARE(config->denialBlock.blockMs, 3000);
     }
 
     void flagsOverEnvironmentOverFile()
@@ -127,6 +145,19 @@ private Q_SLOTS:
         row("int zero", "viewer-rate", "0", false);
         row("int words", "session-rate", "many", false);
         row("ttl", "min-ttl", "1", true);
+        row("duration hours", "notification-retry-period", "24h", true);
+        row("duration over a day", "notification-retry-period", "25h", false);
+        row("retry initial", "notification-retry-initial", "200ms", true);
+        row("retry initial too small", "notification-retry-initial", "5ms", false);
+        row("notification timeout", "notification-timeout", "2s", true);
+        row("notification concurrency zero", "notification-concurrency", "0", false);
+        row("denial count", "denial-block-count", "1", true);
+        row("denial count zero", "denial-block-count", "0", false);
+        row("denial count words", "denial-block-count", "three", false);
+        row("denial window", "denial-block-window", "10m", true);
+        row("denial window too small", "denial-block-window", "5ms", false);
+        row("block duration", "denial-block-duration", "1.5s", true);
+        row("block duration words", "denial-block-duration", "forever", false);
     }
 
     void values()
@@ -150,6 +181,14 @@ private Q_SLOTS:
                     ->tlsEnabled());
         QVERIFY(!ServerConfig::resolve({{QStringLiteral("min-ttl"), QStringLiteral("700")}}, {}, {}).ok());
         QVERIFY(!ServerConfig::resolve({{QStringLiteral("unknown"), QStringLiteral("1")}}, {}, {}).ok());
+        // Backoff starts at most at its cap.
+        QVERIFY(!ServerConfig::resolve({{QStringLiteral("notification-retry-initial"), QStringLiteral("10m")}}, {}, {}).ok());
+        const auto retries = ServerConfig::resolve({{QStringLiteral("notification-retry-initial"), QStringLiteral("10m")},
+                                                    {QStringLiteral("notification-retry-max"), QStringLiteral("1h")}},
+                                                   {}, {});
+        QVERIFY(retries.ok());
+        QCOMPARE(retries->notificationRetryInitialMs, 600'000);
+        QCOMPARE(retries->notificationRetryMaxMs, 3'600'000);
     }
 };
 
