@@ -120,11 +120,12 @@ void ApprovalController::attach(device::DeviceClient* client)
             onOnline(guard);
         }
     });
-    connect(client, &device::DeviceClient::noticeReceived, this, [this, guard](const QString&, const QString& message) {
-        if (guard) {
-            onNotice(guard, message);
-        }
-    });
+    connect(client, &device::DeviceClient::noticeReceived, this,
+            [this, guard](const QString& code, const QString& message) {
+                if (guard) {
+                    onNotice(guard, code, message);
+                }
+            });
 }
 
 QList<ApprovalController::Waiting> ApprovalController::waiting() const
@@ -296,12 +297,14 @@ void ApprovalController::onOnline(device::DeviceClient* client)
     }
 }
 
-void ApprovalController::onNotice(device::DeviceClient* client, const QString& message)
+void ApprovalController::onNotice(device::DeviceClient* client, const QString& code, const QString& message)
 {
     if (message.isEmpty()) {
         return;
     }
-    const QString title = tr("Message from %1").arg(DeviceAccounts::hostOf(client->account().server));
+    const QString title = code == QLatin1String("client_blocked")
+        ? tr("A client is blocked for now")
+        : tr("Message from %1").arg(DeviceAccounts::hostOf(client->account().server));
     if (m_tray) {
         m_tray->notify(title, message);
     }

@@ -78,7 +78,7 @@ private:
     void onDecisionResult(device::DeviceClient* client, const QString& authReqId, bool accepted,
                           const QString& message, const QString& code);
     void onOnline(device::DeviceClient* client);
-    void onNotice(device::DeviceClient* client, const QString& message);
+    void onNotice(device::DeviceClient* client, const QString& code, const QString& message);
     void onAccountRemoved(const QString& keyName);
     void decide(const QString& key, bool approve);
     void settle(const QString& key, const QString& message, int closeAfterMs);

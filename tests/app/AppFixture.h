@@ -171,20 +171,40 @@ public:
             30'000);
     }
 
-    // POST /bc-authorize as the poll client; the auth_req_id, or empty.
-    QString bcAuthorize(const QString& user, const QString& message, int expirySeconds = 300)
+    struct Client final {
+        QString id;
+        QString secret;
+    };
+    Client pollClient() const { return Client{m_clientId, m_clientSecret}; }
+    // Another CIBA poll client named `name`.
+    Client createClient(const QString& name)
+    {
+        const CliResult created = runCli(m_server, {QStringLiteral("clients"), QStringLiteral("create"),
+                                                    QStringLiteral("--name"), name, QStringLiteral("--mode"),
+                                                    QStringLiteral("poll")});
+        return Client{clientFieldFrom(created.out, QStringLiteral("client_id")),
+                      clientFieldFrom(created.out, QStringLiteral("client_secret"))};
+    }
+
+    // POST /bc-authorize as the poll client (or `client`); the auth_req_id, or empty.
+    QString bcAuthorize(const QString& user, const QString& message, int expirySeconds = 300,
+                        const std::optional<Client>& client = std::nullopt)
     {
         const QByteArray body = "scope=openid&login_hint=" + QUrl::toPercentEncoding(user) + "&requested_expiry="
                                 + QByteArray::number(expirySeconds)
                                 + "&binding_message=" + QUrl::toPercentEncoding(message);
-        return post(QStringLiteral("/bc-authorize"), body).json().value(QStringLiteral("auth_req_id")).toString();
+        return post(QStringLiteral("/bc-authorize"), body, client.value_or(pollClient()))
+            .json()
+            .value(QStringLiteral("auth_req_id"))
+            .toString();
     }
 
     // POST /token for `authReqId` as the poll client.
     HttpResult token(const QString& authReqId)
     {
-        return post(QStringLiteral("/token"), "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id="
-                                                  + QUrl::toPercentEncoding(authReqId));
+        return post(QStringLiteral("/token"),
+                    "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=" + QUrl::toPercentEncoding(authReqId),
+                    pollClient());
     }
 
     // Whether the keychain still holds `keyName`: true, false, or nullopt when it could not tell.
@@ -225,12 +245,12 @@ public:
     }
 
 private:
-    HttpResult post(const QString& path, const QByteArray& body)
+    HttpResult post(const QString& path, const QByteArray& body, const Client& client)
     {
         QNetworkRequest request(m_server.url(path));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
         request.setRawHeader("Authorization",
-                             "Basic " + (m_clientId + QLatin1Char(':') + m_clientSecret).toUtf8().toBase64());
+                             "Basic " + (client.id + QLatin1Char(':') + client.secret).toUtf8().toBase64());
         QNetworkAccessManager network;
         QNetworkReply* reply = network.post(request, body);
         QSignalSpy finished(reply, &QNetworkReply::finished);

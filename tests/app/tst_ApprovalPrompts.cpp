@@ -4,7 +4,8 @@
 // makes it answer access_denied; when another device of the same user decides
 // first the dialog closes saying where; a request made while the app was not
 // running appears once it connects, and seeing it again on a reconnect opens
-// no second dialog. The words for the server's refusals are checked too.
+// no second dialog; the server's expiry closes the dialog; a client blocked after
+// repeated denials is announced. The words for the server's refusals are checked too.
 
 #include "ui/ApprovalDialog.h"
 #include "tests/app/AppFixture.h"
@@ -171,6 +172,42 @@ private Q_SLOTS:
         QVERIFY(phone->decide(second, false).ok());
         QTRY_COMPARE_WITH_TIMEOUT(dialog->statusText(), QStringLiteral("Denied on Phone B."), 15'000);
         phone->stop();
+    }
+
+    void expiryClosesTheDialog()
+    {
+        const QString id = m_fixture.bcAuthorize(Frank, QStringLiteral("Restart the payment service"), 2);
+        QVERIFY(!id.isEmpty());
+        ui::ApprovalDialog* dialog = dialogFor(id);
+        QVERIFY(dialog);
+        // The server's expiry job tells every device; nothing can be approved any more.
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->statusText(), QStringLiteral("This request expired."), 15'000);
+        QVERIFY(!dialog->canApprove());
+        QVERIFY(!dialog->approveButton()->isEnabled());
+        QCOMPARE(m_fixture.token(id).errorCode(), QStringLiteral("expired_token"));
+        QTRY_VERIFY(!AppFixture::menuAction(*m_app->tray(), QStringLiteral("Approve? Deploy bot: Restart")));
+    }
+
+    void repeatedDenialsNoticeIsShown()
+    {
+        // A client of its own: the block it earns must not stop the other tests' client.
+        const AppFixture::Client pushy = m_fixture.createClient(QStringLiteral("Pushy bot"));
+        QVERIFY(!pushy.id.isEmpty());
+        QSignalSpy notified(m_app->tray(), &app::TrayController::notified);
+        for (int round = 1; round <= 3; ++round) {
+            const QString id = m_fixture.bcAuthorize(Frank, QStringLiteral("Buy more ads, round %1").arg(round), 300, pushy);
+            QVERIFY2(!id.isEmpty(), qPrintable(QString::number(round)));
+            ui::ApprovalDialog* dialog = dialogFor(id);
+            QVERIFY(dialog);
+            QTest::mouseClick(dialog->denyButton(), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(dialog->statusText(), QStringLiteral("You denied this request."), 15'000);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(notified.last().at(0).toString() == QStringLiteral("A client is blocked for now"),
+                                 15'000);
+        const QString message = notified.last().at(1).toString();
+        QVERIFY2(message.contains(QStringLiteral("Pushy bot")), qPrintable(message));
+        QVERIFY2(message.startsWith(QStringLiteral("You denied 3 requests")), qPrintable(message));
+        QVERIFY(m_fixture.bcAuthorize(Frank, QStringLiteral("Buy more ads, round 4"), 300, pushy).isEmpty());
     }
 
     void requestMadeWhileTheAppWasOffAppearsOnConnect()
