@@ -1,10 +1,16 @@
 #pragma once
 
 // The running first instance, wired together: links from every source go to
-// the LinkRouter; a second instance's messages arrive through SingleInstance;
-// the tray, the "Open link…" and Settings dialogs, and whether closing the last
-// window quits the app.
+// the LinkRouter (pairing links on to a PairDeviceDialog); a second instance's
+// messages arrive through SingleInstance; one device channel per paired
+// account (DeviceChannels) feeds the approval prompts, the session requests and
+// the history window; the tray, the "Open link…" and Settings dialogs, and
+// whether closing the last window quits the app.
 
+#include "app/LinkRouter.h"
+#include "core/device/PairingLink.h"
+
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -13,13 +19,22 @@
 
 class QSettings;
 
+namespace handoff::keystore {
+class Keystore;
+}
+
 namespace handoff::app {
 
 class AppSettings;
 class Application;
-class LinkRouter;
+class ApprovalController;
+class DeviceAccounts;
+class DeviceChannels;
+class HistoryController;
 class OpenLinkDialog;
+class PairDeviceDialog;
 class SessionManager;
+class SessionRequestInbox;
 class SettingsDialog;
 class SingleInstance;
 class TrayController;
@@ -42,13 +57,23 @@ public:
     LinkRouter* router() const { return m_router; }
     SessionManager* sessions() const { return m_sessions; }
     TrustedServers* trustedServers() const { return m_trusted; }
+    DeviceAccounts* accounts() const { return m_accounts; }
+    DeviceChannels* channels() const { return m_channels; }
+    ApprovalController* approvals() const { return m_approvals; }
+    SessionRequestInbox* sessionRequests() const { return m_requests; }
+    HistoryController* history() const { return m_history; }
+    TrayController* tray() const { return m_tray; }
+    // The newest pairing dialog still open, if any.
+    PairDeviceDialog* pairDialog() const;
+    SettingsDialog* settingsDialog() const;
 
     void showOpenLinkDialog();
     void showSettings();
+    void showPairing(const device::PairingLink& link);
 
 private:
     void onInstanceMessage(const InstanceMessage& message);
-    void onLinkAccepted();
+    void onLinkAccepted(LinkRouter::Source source);
     void onLinkFailed(const QString& message);
     void applyQuitPolicy();
 
@@ -58,8 +83,15 @@ private:
     SessionManager* m_sessions = nullptr;
     LinkRouter* m_router = nullptr;
     TrayController* m_tray = nullptr;
+    keystore::Keystore* m_keystore = nullptr;
+    DeviceAccounts* m_accounts = nullptr;
+    DeviceChannels* m_channels = nullptr;
+    ApprovalController* m_approvals = nullptr;
+    SessionRequestInbox* m_requests = nullptr;
+    HistoryController* m_history = nullptr;
     QPointer<OpenLinkDialog> m_openDialog;
     QPointer<SettingsDialog> m_settingsDialog;
+    QList<QPointer<PairDeviceDialog>> m_pairDialogs;
 };
 
 } // namespace handoff::app

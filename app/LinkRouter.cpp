@@ -23,6 +23,8 @@ LinkRouter::LinkRouter(TrustedServers* trustedServers, SessionManager* sessions,
 
 Result<void> LinkRouter::open(const QString& text, Source source)
 {
+    if (device::PairingLink::looksLikePairingLink(text))
+        return openPairingLink(text, source);
     auto link = protocol::SessionLinkParser::parse(text);
     if (!link) {
         qCWarning(lcLinks) << "Refused a link from" << source << ":" << link.error().code;
@@ -30,12 +32,15 @@ Result<void> LinkRouter::open(const QString& text, Source source)
         return link.error();
     }
     Q_EMIT linkAccepted(source);
-    openLink(*link);
+    openLink(*link, false);
     return {};
 }
 
 Result<void> LinkRouter::open(const QUrl& url, Source source)
 {
+    const QString text = url.toString(QUrl::FullyEncoded);
+    if (device::PairingLink::looksLikePairingLink(text))
+        return openPairingLink(text, source);
     auto link = protocol::SessionLinkParser::parse(url);
     if (!link) {
         qCWarning(lcLinks) << "Refused a link from" << source << ":" << link.error().code;
@@ -43,11 +48,42 @@ Result<void> LinkRouter::open(const QUrl& url, Source source)
         return link.error();
     }
     Q_EMIT linkAccepted(source);
-    openLink(*link);
+    openLink(*link, false);
     return {};
 }
 
-void LinkRouter::openLink(const protocol::SessionLink& link)
+Result<void> LinkRouter::openFromPairedServer(const QString& text, const QUrl& pairedServer)
+{
+    auto link = protocol::SessionLinkParser::parse(text);
+    if (!link) {
+        qCWarning(lcLinks) << "Refused a session request's link:" << link.error().code;
+        Q_EMIT linkFailed(link.error().message);
+        return link.error();
+    }
+    const QString origin = TrustedServers::originOf(link->serverBase());
+    const bool ownServer = !origin.isEmpty() && origin == TrustedServers::originOf(pairedServer);
+    if (!ownServer)
+        qCWarning(lcLinks) << "A paired server sent a link to another server; asking as for any link";
+    Q_EMIT linkAccepted(Source::PairedServer);
+    openLink(*link, ownServer);
+    return {};
+}
+
+Result<void> LinkRouter::openPairingLink(const QString& text, Source source)
+{
+    auto link = device::PairingLink::parse(text);
+    if (!link) {
+        qCWarning(lcLinks) << "Refused a pairing link from" << source << ":" << link.error().code;
+        Q_EMIT linkFailed(link.error().message);
+        return link.error();
+    }
+    // The server only: the token is a secret.
+    qCInfo(lcLinks) << "Pairing link for" << TrustedServers::originOf(link->server);
+    Q_EMIT pairingLinkOpened(*link, source);
+    return {};
+}
+
+void LinkRouter::openLink(const protocol::SessionLink& link, bool trusted)
 {
     qCInfo(lcLinks) << "Opening" << link.describe(); // server and session only, never the token
     if (ui::SessionWindow* window = m_sessions->find(link.sessionId())) {
@@ -55,7 +91,7 @@ void LinkRouter::openLink(const protocol::SessionLink& link)
         return;
     }
     auto* session = new ViewerSession(link, m_options);
-    if (m_trusted->isTrusted(link.serverBase())) {
+    if (trusted || m_trusted->isTrusted(link.serverBase())) {
         m_sessions->show(session);
         return;
     }

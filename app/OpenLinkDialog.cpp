@@ -1,6 +1,7 @@
 #include "app/OpenLinkDialog.h"
 
 #include "app/LinkRouter.h"
+#include "core/device/PairingLink.h"
 #include "core/protocol/SessionLinkParser.h"
 
 #include <QClipboard>
@@ -18,7 +19,7 @@ OpenLinkDialog::OpenLinkDialog(LinkRouter* router, QWidget* parent) : QDialog(pa
     setWindowTitle(tr("Open session link"));
     setObjectName(QStringLiteral("openLinkDialog"));
     auto* layout = new QVBoxLayout(this);
-    auto* prompt = new QLabel(tr("Paste the session link the agent gave you:"), this);
+    auto* prompt = new QLabel(tr("Paste the session link the agent gave you, or a pairing link:"), this);
     m_field = new QLineEdit(this);
     m_field->setObjectName(QStringLiteral("link"));
     m_field->setPlaceholderText(QStringLiteral("https://relay.example/s/sess_…#t=…"));
@@ -40,9 +41,19 @@ OpenLinkDialog::OpenLinkDialog(LinkRouter* router, QWidget* parent) : QDialog(pa
 
     // A link on the clipboard is the likely one; offer it, never open it unasked.
     const QString clipboard = QGuiApplication::clipboard()->text().trimmed();
-    if (protocol::SessionLinkParser::parse(clipboard).ok())
+    if (!clipboard.isEmpty() && problemWith(clipboard).isEmpty())
         m_field->setText(clipboard);
     validate();
+}
+
+QString OpenLinkDialog::problemWith(const QString& text)
+{
+    if (device::PairingLink::looksLikePairingLink(text)) {
+        const auto pairing = device::PairingLink::parse(text);
+        return pairing.ok() ? QString() : pairing.error().message;
+    }
+    const auto link = protocol::SessionLinkParser::parse(text);
+    return link.ok() ? QString() : link.error().message;
 }
 
 void OpenLinkDialog::validate()
@@ -53,9 +64,9 @@ void OpenLinkDialog::validate()
         m_buttons->button(QDialogButtonBox::Open)->setEnabled(false);
         return;
     }
-    const auto link = protocol::SessionLinkParser::parse(text);
-    m_error->setText(link.ok() ? QString() : link.error().message);
-    m_buttons->button(QDialogButtonBox::Open)->setEnabled(link.ok());
+    const QString problem = problemWith(text);
+    m_error->setText(problem);
+    m_buttons->button(QDialogButtonBox::Open)->setEnabled(problem.isEmpty());
 }
 
 void OpenLinkDialog::accept()

@@ -1,8 +1,9 @@
 #pragma once
 
 // "Open link…": the person pastes a session link (the https form an agent
-// prints, or a handoff:// link). The link is checked as it is typed, with the
-// parser's reason shown under the field, and handed to the LinkRouter on Open.
+// prints, or a handoff:// link) or a pairing link from a server's operator.
+// The link is checked as it is typed, with the parser's reason shown under the
+// field, and handed to the LinkRouter on Open.
 
 #include <QDialog>
 
@@ -25,6 +26,9 @@ public:
     QLabel* errorLabel() const { return m_error; }
 
     void accept() override;
+
+    // The reason `text` cannot be opened, or an empty string when it can.
+    static QString problemWith(const QString& text);
 
 private:
     void validate();

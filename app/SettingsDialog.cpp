@@ -1,6 +1,7 @@
 #include "app/SettingsDialog.h"
 
 #include "app/AppSettings.h"
+#include "app/PairedAccountsPanel.h"
 #include "app/TrustedServers.h"
 
 #include <QCheckBox>
@@ -15,7 +16,8 @@
 
 namespace handoff::app {
 
-SettingsDialog::SettingsDialog(AppSettings* settings, TrustedServers* trustedServers, QWidget* parent)
+SettingsDialog::SettingsDialog(AppSettings* settings, TrustedServers* trustedServers, DeviceChannels* channels,
+                               QWidget* parent)
     : QDialog(parent), m_settings(settings), m_trusted(trustedServers)
 {
     setWindowTitle(tr("Handoff settings"));
@@ -28,6 +30,12 @@ SettingsDialog::SettingsDialog(AppSettings* settings, TrustedServers* trustedSer
     m_closeToTray->setEnabled(QSystemTrayIcon::isSystemTrayAvailable());
     connect(m_closeToTray, &QCheckBox::toggled, m_settings, &AppSettings::setCloseToTray);
     layout->addWidget(m_closeToTray);
+
+    if (channels) {
+        m_accounts = new PairedAccountsPanel(channels, this);
+        layout->addWidget(m_accounts);
+        setMinimumWidth(680); // the account list's four columns without a scroll bar
+    }
 
     auto* group = new QGroupBox(tr("Trusted servers"), this);
     auto* groupLayout = new QVBoxLayout(group);

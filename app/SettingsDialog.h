@@ -1,7 +1,8 @@
 #pragma once
 
 // The settings the app really has: whether closing a window keeps Handoff in
-// the tray, and the servers trusted so far (each can be removed, after which
+// the tray, the paired accounts with their state (PairedAccountsPanel: unpair,
+// reconnect), and the servers trusted so far (each can be removed, after which
 // its next link asks again).
 
 #include <QDialog>
@@ -13,6 +14,8 @@ class QPushButton;
 namespace handoff::app {
 
 class AppSettings;
+class DeviceChannels;
+class PairedAccountsPanel;
 class TrustedServers;
 
 class SettingsDialog final : public QDialog {
@@ -20,7 +23,11 @@ class SettingsDialog final : public QDialog {
     Q_DISABLE_COPY_MOVE(SettingsDialog)
 
 public:
-    SettingsDialog(AppSettings* settings, TrustedServers* trustedServers, QWidget* parent = nullptr);
+    // Without `channels` the paired accounts are not shown.
+    SettingsDialog(AppSettings* settings, TrustedServers* trustedServers, DeviceChannels* channels = nullptr,
+                   QWidget* parent = nullptr);
+
+    PairedAccountsPanel* accountsPanel() const { return m_accounts; }
 
 private:
     void reloadServers();
@@ -30,6 +37,7 @@ private:
     QCheckBox* m_closeToTray = nullptr;
     QListWidget* m_servers = nullptr;
     QPushButton* m_remove = nullptr;
+    PairedAccountsPanel* m_accounts = nullptr;
 };
 
 } // namespace handoff::app

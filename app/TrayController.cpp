@@ -1,25 +1,60 @@
 #include "app/TrayController.h"
 
+#include "app/ApprovalController.h"
+#include "app/DeviceAccounts.h"
+#include "app/DeviceChannels.h"
 #include "app/SessionManager.h"
+#include "app/SessionRequestInbox.h"
 #include "ui/Resources.h"
 #include "ui/SessionWindow.h"
 
+#include <QLoggingCategory>
 #include <QMenu>
 #include <QSystemTrayIcon>
 
+#include <utility>
+
 namespace handoff::app {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcTray, "handoff.tray", QtInfoMsg)
+
+constexpr qsizetype menuTextLimit = 80;
+
+// Remote text in a menu item: short, on one line, and no '&' read as a shortcut.
+QString menuText(QString text)
+{
+    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    if (text.size() > menuTextLimit) {
+        text = text.left(menuTextLimit - 1) + QStringLiteral("…");
+    }
+    return text.replace(QLatin1Char('&'), QStringLiteral("&&"));
+}
+
+QString accountLine(const device::DeviceAccount& account)
+{
+    return TrayController::tr("%1 on %2").arg(account.user, DeviceAccounts::hostOf(account.server));
+}
+
+} // namespace
 
 TrayController::TrayController(SessionManager* sessions, QObject* parent)
     : QObject(parent), m_sessions(sessions), m_menu(std::make_unique<QMenu>())
 {
     m_icon = new QSystemTrayIcon(ui::Resources::appIcon(), this);
-    m_icon->setToolTip(tr("Handoff"));
     m_icon->setContextMenu(m_menu.get());
     connect(m_icon, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
         if (reason == QSystemTrayIcon::Trigger && !m_sessions->raiseNewest())
             Q_EMIT openLinkRequested();
     });
-    connect(m_sessions, &SessionManager::sessionsChanged, this, &TrayController::rebuildMenu);
+    connect(m_icon, &QSystemTrayIcon::messageClicked, this, [this] {
+        if (m_clickAction)
+            m_clickAction();
+    });
+    connect(m_sessions, &SessionManager::sessionsChanged, this, &TrayController::scheduleRebuild);
+    // Pending requests expire and states change between rebuilds: fresh each time it opens.
+    connect(m_menu.get(), &QMenu::aboutToShow, this, &TrayController::rebuildMenu);
     rebuildMenu();
     if (QSystemTrayIcon::isSystemTrayAvailable())
         m_icon->show();
@@ -27,23 +62,77 @@ TrayController::TrayController(SessionManager* sessions, QObject* parent)
 
 TrayController::~TrayController() = default;
 
+void TrayController::setDeviceChannels(DeviceChannels* channels)
+{
+    if (m_channels)
+        m_channels->disconnect(this);
+    m_channels = channels;
+    if (channels) {
+        connect(channels, &DeviceChannels::statusChanged, this, &TrayController::scheduleRebuild);
+        connect(channels->accounts(), &DeviceAccounts::changed, this, &TrayController::scheduleRebuild);
+    }
+    rebuildMenu();
+}
+
+void TrayController::setApprovals(ApprovalController* approvals)
+{
+    if (m_approvals)
+        m_approvals->disconnect(this);
+    m_approvals = approvals;
+    if (approvals)
+        connect(approvals, &ApprovalController::waitingChanged, this, &TrayController::scheduleRebuild);
+    rebuildMenu();
+}
+
+void TrayController::setSessionRequests(SessionRequestInbox* requests)
+{
+    if (m_requests)
+        m_requests->disconnect(this);
+    m_requests = requests;
+    if (requests)
+        connect(requests, &SessionRequestInbox::pendingChanged, this, &TrayController::scheduleRebuild);
+    rebuildMenu();
+}
+
 bool TrayController::isAvailable() const
 {
     return QSystemTrayIcon::isSystemTrayAvailable() && m_icon->isVisible();
 }
 
-void TrayController::notify(const QString& title, const QString& message)
+void TrayController::notify(const QString& title, const QString& message, std::function<void()> onClicked)
 {
+    m_clickAction = std::move(onClicked);
+    Q_EMIT notified(title, message);
     if (isAvailable())
         m_icon->showMessage(title, message, ui::Resources::appIcon(), 10'000);
+    else
+        qCInfo(lcTray) << "no system tray to show a notification in";
+}
+
+QString TrayController::toolTip() const
+{
+    return m_icon->toolTip();
+}
+
+void TrayController::scheduleRebuild()
+{
+    // Later, not now: the change may come from inside one of the menu's own actions,
+    // which clear() would delete while it still runs.
+    if (m_rebuildScheduled)
+        return;
+    m_rebuildScheduled = true;
+    QMetaObject::invokeMethod(this, &TrayController::rebuildMenu, Qt::QueuedConnection);
 }
 
 void TrayController::rebuildMenu()
 {
+    m_rebuildScheduled = false;
     m_menu->clear();
     QAction* open = m_menu->addAction(tr("Open link…"));
     open->setObjectName(QStringLiteral("trayOpenLink"));
     connect(open, &QAction::triggered, this, &TrayController::openLinkRequested);
+
+    addWaiting();
 
     m_menu->addSection(tr("Active sessions"));
     const auto windows = m_sessions->windows();
@@ -51,14 +140,85 @@ void TrayController::rebuildMenu()
         m_menu->addAction(tr("No active sessions"))->setEnabled(false);
     }
     for (ui::SessionWindow* window : windows) {
-        QAction* item = m_menu->addAction(window->title());
+        QAction* item = m_menu->addAction(menuText(window->title()));
         connect(item, &QAction::triggered, window, [window] { SessionManager::raise(window); });
     }
+
+    addAccounts();
+
     m_menu->addSeparator();
+    QAction* history = m_menu->addAction(tr("Approval history…"));
+    history->setObjectName(QStringLiteral("trayHistory"));
+    connect(history, &QAction::triggered, this, &TrayController::historyRequested);
     QAction* settings = m_menu->addAction(tr("Settings…"));
     connect(settings, &QAction::triggered, this, &TrayController::settingsRequested);
     QAction* quit = m_menu->addAction(tr("Quit Handoff"));
     connect(quit, &QAction::triggered, this, &TrayController::quitRequested);
+    updateToolTip();
+}
+
+void TrayController::addWaiting()
+{
+    const QList<ApprovalController::Waiting> approvals =
+        m_approvals ? m_approvals->waiting() : QList<ApprovalController::Waiting>{};
+    const QList<SessionRequestInbox::Request> requests =
+        m_requests ? m_requests->pending() : QList<SessionRequestInbox::Request>{};
+    if (approvals.isEmpty() && requests.isEmpty())
+        return;
+    m_menu->addSection(tr("Waiting for you"));
+    for (const ApprovalController::Waiting& waiting : approvals) {
+        const QString message = waiting.request.bindingMessage.isEmpty() ? tr("(no message)")
+                                                                          : waiting.request.bindingMessage;
+        QAction* item = m_menu->addAction(menuText(tr("Approve? %1: %2").arg(waiting.request.clientName, message)));
+        item->setObjectName(QStringLiteral("trayApproval"));
+        connect(item, &QAction::triggered, this, [this, keyName = waiting.keyName, id = waiting.request.authReqId] {
+            if (m_approvals)
+                m_approvals->show(keyName, id);
+        });
+    }
+    for (const SessionRequestInbox::Request& request : requests) {
+        QAction* item = m_menu->addAction(menuText(tr("%1 needs your help").arg(request.notice.service)));
+        item->setObjectName(QStringLiteral("traySessionRequest"));
+        connect(item, &QAction::triggered, this, [this, keyName = request.keyName, id = request.notice.sessionId] {
+            if (m_requests)
+                (void)m_requests->open(keyName, id);
+        });
+    }
+}
+
+void TrayController::addAccounts()
+{
+    if (!m_channels)
+        return;
+    m_menu->addSection(tr("Paired accounts"));
+    const QList<device::DeviceAccount> accounts = m_channels->accounts()->accounts();
+    if (accounts.isEmpty()) {
+        m_menu->addAction(tr("Not paired with a server"))->setEnabled(false);
+    }
+    for (const device::DeviceAccount& account : accounts) {
+        QAction* item = m_menu->addAction(
+            menuText(tr("%1: %2").arg(accountLine(account), m_channels->statusText(account.keyName))));
+        item->setObjectName(QStringLiteral("trayAccount"));
+        item->setToolTip(m_channels->statusText(account.keyName));
+        connect(item, &QAction::triggered, this, &TrayController::settingsRequested);
+    }
+}
+
+void TrayController::updateToolTip()
+{
+    QStringList lines{tr("Handoff")};
+    if (m_channels) {
+        const QList<device::DeviceAccount> accounts = m_channels->accounts()->accounts();
+        for (const device::DeviceAccount& account : accounts) {
+            lines.append(tr("%1: %2").arg(accountLine(account), m_channels->statusText(account.keyName)));
+        }
+    }
+    const qsizetype waiting = (m_approvals ? m_approvals->waiting().size() : 0)
+                              + (m_requests ? m_requests->pending().size() : 0);
+    if (waiting > 0) {
+        lines.append(tr("%n request(s) waiting for you", nullptr, int(waiting)));
+    }
+    m_icon->setToolTip(lines.join(QLatin1Char('\n')));
 }
 
 } // namespace handoff::app

@@ -1,18 +1,29 @@
 #pragma once
 
-// Handoff's place in the system tray: a menu with "Open link…", the active
-// sessions, Settings and Quit, and a notification when a link arrives while no
-// window is on screen. Without a tray host (some desktops) it stays hidden and
-// the app quits when its last window closes.
+// Handoff's place in the system tray: a menu with "Open link…", what waits for
+// the person (approval prompts, session requests from paired servers), the
+// active sessions, the paired accounts and their connection state, "Approval
+// history…", Settings and Quit; the tooltip sums up the accounts' state.
+// Notifications may carry an action for when they are clicked: Qt 6.4 tells
+// only that *a* message was clicked, so the latest message's action runs.
+// Without a tray host (some desktops) it stays hidden and the app quits when
+// its last window closes.
 
 #include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
 
 class QMenu;
 class QSystemTrayIcon;
 
 namespace handoff::app {
 
+class ApprovalController;
+class DeviceChannels;
 class SessionManager;
+class SessionRequestInbox;
 
 class TrayController final : public QObject {
     Q_OBJECT
@@ -22,21 +33,41 @@ public:
     explicit TrayController(SessionManager* sessions, QObject* parent = nullptr);
     ~TrayController() override;
 
+    // The menu's other sources; each must outlive this object (or be unset first).
+    void setDeviceChannels(DeviceChannels* channels);
+    void setApprovals(ApprovalController* approvals);
+    void setSessionRequests(SessionRequestInbox* requests);
+
     bool isAvailable() const;
-    void notify(const QString& title, const QString& message);
+    // `onClicked` runs when the person clicks this notification (or a later one
+    // without its own action replaces it).
+    void notify(const QString& title, const QString& message, std::function<void()> onClicked = {});
     QMenu* menu() const { return m_menu.get(); }
+    QString toolTip() const;
 
 Q_SIGNALS:
     void openLinkRequested();
     void settingsRequested();
+    void historyRequested();
     void quitRequested();
+    // Every notification, also where no tray shows it (for the log and for tests).
+    void notified(const QString& title, const QString& message);
 
 private:
+    void scheduleRebuild();
     void rebuildMenu();
+    void addWaiting();
+    void addAccounts();
+    void updateToolTip();
 
     SessionManager* m_sessions;
+    QPointer<DeviceChannels> m_channels;
+    QPointer<ApprovalController> m_approvals;
+    QPointer<SessionRequestInbox> m_requests;
     std::unique_ptr<QMenu> m_menu; // QMenu is a widget: no QObject parent for it here
     QSystemTrayIcon* m_icon = nullptr;
+    std::function<void()> m_clickAction;
+    bool m_rebuildScheduled = false;
 };
 
 } // namespace handoff::app

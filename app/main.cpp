@@ -57,7 +57,8 @@ int main(int argc, char** argv)
     parser.addOption(instanceDir);
     parser.addOption(config);
     parser.addPositionalArgument(QStringLiteral("link"),
-                                 QStringLiteral("Session links to open (https://.../s/... or handoff://...)."),
+                                 QStringLiteral("Session links to open (https://.../s/... or handoff://...), "
+                                                "or a pairing link (handoff://pair?... or https://.../pair#t=...)."),
                                  QStringLiteral("[link...]"));
     parser.process(application);
     const QStringList links = parser.positionalArguments();

@@ -62,6 +62,7 @@ ApprovalDialog::ApprovalDialog(const device::ApprovalRequest& request, QWidget* 
 {
     setWindowTitle(tr("Approval requested by %1").arg(request.clientName));
     setAttribute(Qt::WA_DeleteOnClose, false);
+    setMinimumWidth(440); // room for the binding message in large type without a word per line
 
     auto* layout = new QVBoxLayout(this);
     auto* heading = plainLabel(tr("%1 asks you to approve:").arg(request.clientName), this);
@@ -168,9 +169,10 @@ QString ApprovalDialog::statusText() const
 void ApprovalDialog::showEvent(QShowEvent* event)
 {
     QDialog::showEvent(event);
-    if (!m_armed && !m_armTimer.isActive()) {
-        m_armTimer.start(m_approveDelayMs);
-    }
+    // Each time it appears, also when shown again after being closed undecided.
+    m_armed = false;
+    m_approve->setEnabled(false);
+    m_armTimer.start(m_approveDelayMs);
 }
 
 void ApprovalDialog::keyPressEvent(QKeyEvent* event)
@@ -220,6 +222,21 @@ void ApprovalDialog::showSending()
 void ApprovalDialog::showRefused(const QString& message)
 {
     m_status->setText(tr("The server did not accept the decision: %1").arg(message));
+}
+
+void ApprovalDialog::allowRetry(const QString& message)
+{
+    m_status->setText(message);
+    if (isExpired()) {
+        tick();
+        return;
+    }
+    m_settled = false;
+    m_deny->setEnabled(true);
+    m_approve->setEnabled(canApprove());
+    if (!m_ticker.isActive()) {
+        m_ticker.start();
+    }
 }
 
 } // namespace handoff::ui

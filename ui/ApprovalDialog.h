@@ -5,8 +5,8 @@
 // and as plain text, when it was asked and a countdown to its expiry.
 //
 // Approving has to be deliberate: Approve is never the default button, Enter and
-// Return do nothing here, and Approve stays disabled for a short moment after the
-// dialog appears so that a click meant for another window cannot land on it.
+// Return do nothing here, and Approve stays disabled for a short moment each time
+// the dialog appears so that a click meant for another window cannot land on it.
 // Deny is one click. Once the request expires, or another device has decided,
 // the dialog can no longer approve and says why.
 
@@ -46,6 +46,9 @@ public:
     void showSending();
     // The server refused the decision.
     void showRefused(const QString& message);
+    // The decision did not get through (offline, a refusal worth retrying): the
+    // person may decide again, unless the request expired meanwhile.
+    void allowRetry(const QString& message);
 
     bool canApprove() const;
     QPushButton* approveButton() const { return m_approve; }

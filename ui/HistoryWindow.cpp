@@ -51,6 +51,12 @@ HistoryWindow::HistoryWindow(QWidget* parent)
 {
     setWindowTitle(tr("Handoff approvals history"));
     auto* layout = new QVBoxLayout(this);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("historyStatus"));
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    m_status->setVisible(false);
+    layout->addWidget(m_status);
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setHorizontalHeaderLabels({tr("Asked"), tr("Client"), tr("Message"), tr("Scope"), tr("Outcome"), tr("Device")});
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -60,6 +66,7 @@ HistoryWindow::HistoryWindow(QWidget* parent)
     m_table->setWordWrap(true);
     layout->addWidget(m_table);
     m_empty = new QLabel(tr("No approval requests yet."), this);
+    m_empty->setObjectName(QStringLiteral("historyEmpty"));
     m_empty->setTextFormat(Qt::PlainText);
     layout->addWidget(m_empty);
     auto* buttons = new QHBoxLayout;
@@ -90,7 +97,25 @@ void HistoryWindow::setEntries(const QList<device::ApprovalHistoryEntry>& entrie
         m_table->setItem(row, OutcomeColumn, item(outcomeText(entry.outcome)));
         m_table->setItem(row, DeviceColumn, item(entry.deviceName));
     }
-    m_empty->setVisible(sorted.isEmpty());
+    m_count = int(sorted.size());
+    m_empty->setVisible(m_count == 0 && m_status->text().isEmpty());
+}
+
+void HistoryWindow::setStatus(const QString& text)
+{
+    m_status->setText(text);
+    m_status->setVisible(!text.isEmpty());
+    m_empty->setVisible(m_count == 0 && text.isEmpty());
+}
+
+QString HistoryWindow::statusText() const
+{
+    return m_status->text();
+}
+
+bool HistoryWindow::isShowingEmpty() const
+{
+    return !m_empty->isHidden();
 }
 
 } // namespace handoff::ui

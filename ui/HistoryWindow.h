@@ -24,6 +24,11 @@ public:
     ~HistoryWindow() override;
 
     void setEntries(const QList<device::ApprovalHistoryEntry>& entries);
+    // A line above the table on what is (not) shown: loading, offline accounts, no
+    // answer. Empty hides it; while it shows, an empty table is not called empty.
+    void setStatus(const QString& text);
+    QString statusText() const;
+    bool isShowingEmpty() const;
     QTableWidget* table() const { return m_table; }
 
     enum Column { AskedColumn, ClientColumn, MessageColumn, ScopeColumn, OutcomeColumn, DeviceColumn, ColumnCount };
@@ -35,6 +40,8 @@ Q_SIGNALS:
 private:
     QTableWidget* m_table = nullptr;
     QLabel* m_empty = nullptr;
+    QLabel* m_status = nullptr;
+    int m_count = 0;
 };
 
 } // namespace handoff::ui

@@ -349,7 +349,8 @@ void DeviceClient::onTextMessage(const QString& text)
         if (accepted) {
             m_pending.remove(id);
         }
-        Q_EMIT decisionResult(id, accepted, message.value(QStringLiteral("message")).toString().left(300));
+        Q_EMIT decisionResult(id, accepted, message.value(QStringLiteral("message")).toString().left(300),
+                              message.value(QStringLiteral("error")).toString().left(64));
     } else if (type == QLatin1String("session_request")) {
         Result<SessionRequestNotice> notice = SessionRequestNotice::fromJson(message);
         if (notice) {

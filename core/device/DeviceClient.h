@@ -95,7 +95,9 @@ Q_SIGNALS:
     // outcome: "approved", "denied", "expired" or "closed"; byDevice names the device that decided.
     void approvalClosed(const QString& authReqId, const QString& outcome, const QString& byDevice,
                         const QString& message);
-    void decisionResult(const QString& authReqId, bool accepted, const QString& message);
+    // A refusal carries the server's code (bad_signature, unknown_request, already_decided,
+    // expired, clock_skew, invalid_message) and its message.
+    void decisionResult(const QString& authReqId, bool accepted, const QString& message, const QString& code);
     void sessionRequested(const handoff::device::SessionRequestNotice& notice);
     void noticeReceived(const QString& code, const QString& message);
     void historyReceived(const QList<handoff::device::ApprovalHistoryEntry>& entries);

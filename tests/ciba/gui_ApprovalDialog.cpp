@@ -93,6 +93,23 @@ private Q_SLOTS:
         QTRY_VERIFY(dialog.approveButton()->isEnabled());
     }
 
+    void approveIsArmedAgainWhenShownAgain()
+    {
+        ui::ApprovalDialog dialog(requestExpiringIn(120, QStringLiteral("Pay invoice 79")));
+        dialog.setApproveDelay(300);
+        QSignalSpy approved(&dialog, &ui::ApprovalDialog::approveClicked);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTRY_VERIFY(dialog.canApprove());
+        dialog.hide(); // closed undecided, later reopened from the tray
+        dialog.show();
+        QVERIFY(!dialog.canApprove());
+        QVERIFY(!dialog.approveButton()->isEnabled());
+        QTest::mouseClick(dialog.approveButton(), Qt::LeftButton);
+        QCOMPARE(approved.size(), 0);
+        QTRY_VERIFY(dialog.approveButton()->isEnabled());
+    }
+
     void denyIsOneClick()
     {
         ui::ApprovalDialog dialog(requestExpiringIn(120, QStringLiteral("Pay invoice 77")));
@@ -131,6 +148,32 @@ private Q_SLOTS:
         QTest::qWait(50);
         QVERIFY(!dialog.canApprove());
         QVERIFY(!dialog.approveButton()->isEnabled());
+    }
+
+    void retryAfterADecisionDidNotGetThrough()
+    {
+        ui::ApprovalDialog dialog(requestExpiringIn(120, QStringLiteral("Pay invoice 78")));
+        dialog.setApproveDelay(0);
+        QSignalSpy approved(&dialog, &ui::ApprovalDialog::approveClicked);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTRY_VERIFY(dialog.canApprove());
+        QTest::mouseClick(dialog.approveButton(), Qt::LeftButton);
+        QCOMPARE(approved.size(), 1);
+        QVERIFY(!dialog.canApprove());
+        dialog.allowRetry(QStringLiteral("Not connected to the server; try again in a moment."));
+        QCOMPARE(dialog.statusText(), QStringLiteral("Not connected to the server; try again in a moment."));
+        QVERIFY(dialog.denyButton()->isEnabled());
+        QVERIFY(dialog.canApprove());
+        QTest::mouseClick(dialog.approveButton(), Qt::LeftButton);
+        QCOMPARE(approved.size(), 2);
+
+        // Once expired, a retry is not offered.
+        dialog.setClock([] { return QDateTime::currentDateTimeUtc().addSecs(300); });
+        dialog.allowRetry(QStringLiteral("Not connected."));
+        QVERIFY(!dialog.canApprove());
+        QVERIFY(!dialog.approveButton()->isEnabled());
+        QVERIFY(!dialog.denyButton()->isEnabled());
     }
 
     void closesWhenAnotherDeviceDecided()

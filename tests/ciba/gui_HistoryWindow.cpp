@@ -4,6 +4,7 @@
 #include "ui/HistoryWindow.h"
 
 #include <QApplication>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -50,6 +51,30 @@ private Q_SLOTS:
         QCOMPARE(table->item(1, ui::HistoryWindow::MessageColumn)->text(), older.bindingMessage);
         QCOMPARE(table->item(1, ui::HistoryWindow::DeviceColumn)->text(), QStringLiteral("Laptop"));
         QVERIFY(!(table->item(0, 0)->flags() & Qt::ItemIsEditable));
+    }
+
+    void statusReplacesTheEmptyNote()
+    {
+        ui::HistoryWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.isShowingEmpty());
+        // While loading (or offline) an empty table is not "no requests yet".
+        window.setStatus(QStringLiteral("Loading the history from relay.example…"));
+        QVERIFY(!window.isShowingEmpty());
+        auto* status = window.findChild<QLabel*>(QStringLiteral("historyStatus"));
+        QVERIFY(status && status->isVisible());
+        QCOMPARE(status->textFormat(), Qt::PlainText);
+        QCOMPARE(window.statusText(), QStringLiteral("Loading the history from relay.example…"));
+        window.setStatus(QString());
+        QVERIFY(!status->isVisible());
+        QVERIFY(window.isShowingEmpty());
+        device::ApprovalHistoryEntry entry;
+        entry.authReqId = QStringLiteral("a1");
+        entry.requestedAt = QStringLiteral("2025-01-31T12:00:00Z");
+        entry.outcome = QStringLiteral("pending");
+        window.setEntries({entry});
+        QVERIFY(!window.isShowingEmpty());
     }
 
     void refreshAsksForANewList()
