@@ -21,7 +21,7 @@
 #include "app/TrayController.h"
 #include "core/device/DeviceClient.h"
 #include "core/keystore/Keystore.h"
-#include "tests/ciba/CibaCli.h"
+#include "tests/support/CibaCli.h"
 #include "tests/server/HttpTestClient.h"
 #include "tests/support/TestServer.h"
 
