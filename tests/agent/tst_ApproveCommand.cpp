@@ -8,19 +8,15 @@
 // the output.
 
 #include "agent/cli/ArgumentParser.h"
-#include "core/crypto/SigningKey.h"
+#include "tests/ciba/CibaHttp.h"
 #include "tests/support/CibaCli.h"
 #include "tests/support/PairedDevice.h"
 #include "tests/support/TestPaths.h"
 #include "tests/support/TestServer.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <csignal>
@@ -37,11 +33,6 @@ using handoff::agent::ExitUsage;
 namespace {
 
 const QString Person = QStringLiteral("alex@example.com");
-
-QByteArray unb64url(const QString& text)
-{
-    return QByteArray::fromBase64(text.toLatin1(), QByteArray::Base64UrlEncoding);
-}
 
 // One run of the program; the event loop keeps turning while it runs, so the
 // device can receive and answer.
@@ -116,13 +107,11 @@ private:
     std::unique_ptr<AgentRun> approve(const QString& bindingMessage, const QStringList& extra = {},
                                       const QString& secret = {});
     QJsonObject verifiedClaims(const QString& jwt);
-    QNetworkReply::NetworkError pollAsTheClient(const QString& authReqId);
 
     QString m_program;
     TestServer m_server;
     std::unique_ptr<PairedDevice> m_device;
     ClientCredentials m_client;
-    QNetworkAccessManager m_network;
 };
 
 void TestApproveCommand::initTestCase()
@@ -165,38 +154,10 @@ std::unique_ptr<AgentRun> TestApproveCommand::approve(const QString& bindingMess
     return std::make_unique<AgentRun>(m_program, arguments + extra, environment(secret));
 }
 
+// The claims of a JWT whose signature verifies against the server's /jwks, or nothing.
 QJsonObject TestApproveCommand::verifiedClaims(const QString& jwt)
 {
-    QNetworkReply* reply = m_network.get(QNetworkRequest(m_server.url(QStringLiteral("/jwks"))));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!finished.wait(15'000)) {
-        return {};
-    }
-    reply->deleteLater();
-    const QJsonObject jwk = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("keys")).toArray().first().toObject();
-    const QByteArray point = QByteArray(1, '\x04') + unb64url(jwk.value(QStringLiteral("x")).toString())
-        + unb64url(jwk.value(QStringLiteral("y")).toString());
-    const QStringList parts = jwt.split(QLatin1Char('.'));
-    if (parts.size() != 3
-        || !crypto::SigningKey::verify(point, (parts.at(0) + QLatin1Char('.') + parts.at(1)).toLatin1(), unb64url(parts.at(2)))) {
-        return {};
-    }
-    return QJsonDocument::fromJson(unb64url(parts.at(1))).object();
-}
-
-// A second poller with the same client: polling this soon after the agent is
-// faster than the interval the server enforces for the request.
-QNetworkReply::NetworkError TestApproveCommand::pollAsTheClient(const QString& authReqId)
-{
-    QNetworkRequest request(m_server.url(QStringLiteral("/token")));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("Authorization", "Basic " + (m_client.id + QLatin1Char(':') + m_client.secret).toUtf8().toBase64());
-    QNetworkReply* reply = m_network.post(request, "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id="
-                                                       + QUrl::toPercentEncoding(authReqId));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(15'000);
-    reply->deleteLater();
-    return reply->error();
+    return verifiesWithJwks(m_server, jwt) ? jwtPart(jwt, 1) : QJsonObject();
 }
 
 void TestApproveCommand::approvedPrintsAVerifiedToken()
@@ -290,11 +251,12 @@ void TestApproveCommand::slowDownStretchesTheInterval()
     auto run = approve(message, {QStringLiteral("--json")});
     const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
-    // Two polls in a row from the test: the second one is too fast, so the server
-    // stretches the request's interval from 1 s to 6 s. The agent's own next poll
-    // then comes too early as well and gets slow_down.
-    pollAsTheClient(request->authReqId);
-    pollAsTheClient(request->authReqId);
+    // Two polls in a row from the test, as a second poller with the same client:
+    // the second one is too fast, so the server stretches the request's interval
+    // from 1 s to 6 s. The agent's own next poll then comes too early as well and
+    // gets slow_down.
+    (void)redeem(m_server, m_client, request->authReqId);
+    (void)redeem(m_server, m_client, request->authReqId);
     QVERIFY2(run->waitForError(QStringLiteral("The server asked to poll less often; checking every 6 s.")),
              qPrintable(run->describe()));
     // The agent keeps waiting, now 5 s longer between polls, and gets the tokens.

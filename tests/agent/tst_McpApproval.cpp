@@ -8,6 +8,7 @@
 // unredeemed). The access token never reaches the model.
 
 #include "tests/agent/McpTestClient.h"
+#include "tests/ciba/CibaHttp.h"
 #include "tests/support/CibaCli.h"
 #include "tests/support/PairedDevice.h"
 #include "tests/support/TestPaths.h"
@@ -16,9 +17,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QSignalSpy>
 #include <QTest>
 
 using namespace handoff;
@@ -61,13 +59,11 @@ private Q_SLOTS:
 
 private:
     bool startClient(McpClient& client, bool credentialsInEnvironment = true, const QStringList& extra = {});
-    int pollAsTheClient(const QString& authReqId);
 
     QString m_program;
     TestServer m_server;
     std::unique_ptr<PairedDevice> m_device;
     ClientCredentials m_client;
-    QNetworkAccessManager m_network;
 };
 
 void TestMcpApproval::initTestCase()
@@ -117,19 +113,6 @@ bool TestMcpApproval::startClient(McpClient& client, bool credentialsInEnvironme
                             {QStringLiteral("method"), QStringLiteral("notifications/initialized")}});
     const QString instructions = resultOf(answer).value(QStringLiteral("instructions")).toString();
     return instructions.contains(QStringLiteral("handoff_request_approval"));
-}
-
-int TestMcpApproval::pollAsTheClient(const QString& authReqId)
-{
-    QNetworkRequest request(m_server.url(QStringLiteral("/token")));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("Authorization", "Basic " + (m_client.id + QLatin1Char(':') + m_client.secret).toUtf8().toBase64());
-    QNetworkReply* reply = m_network.post(request, "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id="
-                                                       + QUrl::toPercentEncoding(authReqId));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(15'000);
-    reply->deleteLater();
-    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
 void TestMcpApproval::toolIsListedWithBothSchemas()
@@ -223,7 +206,7 @@ void TestMcpApproval::approvedWithProgress()
     QVERIFY(!raw.contains("access_token"));
     QVERIFY(!raw.contains(m_client.secret.toUtf8()));
     // The tokens were redeemed by the agent: a second redemption fails.
-    QCOMPARE(pollAsTheClient(request->authReqId), 400);
+    QCOMPARE(redeem(m_server, m_client, request->authReqId).status, 400);
     client.closeInput();
     QVERIFY(client.process().waitForFinished(15000));
     QCOMPARE(client.process().exitCode(), 0);
@@ -359,7 +342,7 @@ void TestMcpApproval::clientCancelStopsPolling()
     QTest::qWait(600);
     client.pump();
     QCOMPARE(client.notifications.size(), progressBefore); // no more progress for it either
-    QCOMPARE(pollAsTheClient(request->authReqId), 200);
+    QCOMPARE(redeem(m_server, m_client, request->authReqId).status, 200);
     client.closeInput();
     QVERIFY(client.process().waitForFinished(15000));
     QCOMPARE(client.process().exitCode(), 0);
