@@ -110,7 +110,7 @@ private:
 
     QString m_program;
     TestServer m_server;
-    std::unique_ptr<PairedDevice> m_device;
+    PairedDevice m_device;
     ClientCredentials m_client;
 };
 
@@ -121,17 +121,14 @@ void TestApproveCommand::initTestCase()
         QSKIP("handoff-agent or handoff-server is not built");
     }
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    m_device = std::make_unique<PairedDevice>();
-    QVERIFY2(m_device->pair(m_server, Person), qPrintable(m_device->errorString()));
+    QVERIFY2(m_device.pair(m_server, Person), qPrintable(m_device.errorString()));
     // An interval of 1 s keeps the suite quick; the server enforces it per request.
-    m_client = createClient(m_server, QStringLiteral("Refund bot"),
-                            {QStringLiteral("--mode"), QStringLiteral("poll"), QStringLiteral("--interval"), QStringLiteral("1")});
+    m_client = createClient(m_server, QStringLiteral("Refund bot"));
     QVERIFY(m_client.isValid());
 }
 
 void TestApproveCommand::cleanupTestCase()
 {
-    m_device.reset();
     if (m_server.isRunning()) {
         QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
     }
@@ -164,13 +161,13 @@ void TestApproveCommand::approvedPrintsAVerifiedToken()
 {
     const QString message = QStringLiteral("Refund $120.00 to ACME Corp, order 1234");
     auto run = approve(message, {QStringLiteral("--scope"), QStringLiteral("payments")});
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
     // openid is added to the scope (CIBA requires it), and the device shows who asks.
     QCOMPARE(request->scope, QStringLiteral("openid payments"));
     QCOMPARE(request->clientName, QStringLiteral("Refund bot"));
     QCOMPARE(request->user, Person);
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitResolved, qPrintable(run->describe()));
 
@@ -195,10 +192,10 @@ void TestApproveCommand::approvedAsJson()
     // The secret on the command line works too (the environment is better: see --help).
     QStringList extra{QStringLiteral("--json"), QStringLiteral("--client-secret"), m_client.secret};
     auto run = approve(message, extra, QStringLiteral("not-the-secret"));
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
     QCOMPARE(request->scope, QStringLiteral("openid"));
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitResolved, qPrintable(run->describe()));
 
@@ -220,9 +217,9 @@ void TestApproveCommand::deniedOnTheDevice()
 {
     const QString message = QStringLiteral("Delete the production database");
     auto run = approve(message, {QStringLiteral("--json")});
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
-    QVERIFY(m_device->decide(request->authReqId, false));
+    QVERIFY(m_device.decide(request->authReqId, false));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitDenied, qPrintable(run->describe()));
     const QJsonObject answer = QJsonDocument::fromJson(run->out.toUtf8()).object();
@@ -237,7 +234,7 @@ void TestApproveCommand::expiresWhenNobodyAnswers()
 {
     const QString message = QStringLiteral("Nobody answers this one");
     auto run = approve(message, {QStringLiteral("--expiry"), QStringLiteral("2")});
-    QVERIFY(m_device->waitForRequest(message));
+    QVERIFY(m_device.waitForRequest(message));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitTimeout, qPrintable(run->describe()));
     QVERIFY(run->out.isEmpty());
@@ -249,7 +246,7 @@ void TestApproveCommand::slowDownStretchesTheInterval()
 {
     const QString message = QStringLiteral("Transfer $5,000.00 to Initech");
     auto run = approve(message, {QStringLiteral("--json")});
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
     // Two polls in a row from the test, as a second poller with the same client:
     // the second one is too fast, so the server stretches the request's interval
@@ -260,7 +257,7 @@ void TestApproveCommand::slowDownStretchesTheInterval()
     QVERIFY2(run->waitForError(QStringLiteral("The server asked to poll less often; checking every 6 s.")),
              qPrintable(run->describe()));
     // The agent keeps waiting, now 5 s longer between polls, and gets the tokens.
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitResolved, qPrintable(run->describe()));
     const QJsonObject answer = QJsonDocument::fromJson(run->out.toUtf8()).object();
@@ -279,7 +276,7 @@ void TestApproveCommand::invalidClient()
     QVERIFY(run->err.contains(QStringLiteral("unknown client or wrong secret")));
     QVERIFY(run->err.contains(QStringLiteral("HANDOFF_CLIENT_SECRET")));
     QVERIFY(!run->err.contains(wrong));
-    QVERIFY(m_device->waitForRequest(QStringLiteral("Never reaches anyone"), 200) == std::nullopt);
+    QVERIFY(m_device.waitForRequest(QStringLiteral("Never reaches anyone"), 200) == std::nullopt);
 }
 
 void TestApproveCommand::unknownUser()
@@ -309,9 +306,9 @@ void TestApproveCommand::wrongServerPath()
     // A trailing slash is fine: it is not part of the issuer.
     const QString message = QStringLiteral("Trailing slash approved");
     auto slash = approve(message, {QStringLiteral("--server"), m_server.baseUrl().toString() + QLatin1Char('/')});
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(slash->describe()));
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QVERIFY(slash->waitForExit());
     QVERIFY2(slash->exitCode() == ExitResolved, qPrintable(slash->describe()));
 }
@@ -320,7 +317,7 @@ void TestApproveCommand::terminationCancels()
 {
     const QString message = QStringLiteral("Wait for me, then stop");
     auto run = approve(message, {QStringLiteral("--expiry"), QStringLiteral("30")});
-    QVERIFY(m_device->waitForRequest(message));
+    QVERIFY(m_device.waitForRequest(message));
     QVERIFY(run->waitForError(QStringLiteral("Ctrl+C stops waiting")));
     ::kill(static_cast<pid_t>(run->pid()), SIGTERM);
     QVERIFY(run->waitForExit());
