@@ -73,9 +73,6 @@ private:
     // /.well-known/openid-configuration: what this OP does, poll, ping and push delivery included.
     HttpResponse discovery();
     ServerKey* serverKey(); // TokenIssuer's, loaded (or made) on first use
-    // The authenticated client, or the 400/401 to answer with.
-    std::optional<ClientRecord> authenticateClient(const HttpRequest& request, const QMap<QString, QString>& form,
-                                                   HttpResponse* failure);
 
     Database& m_database;
     ClientStore& m_clients;
