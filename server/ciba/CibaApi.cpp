@@ -28,12 +28,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcCibaApi, "handoff.ciba", QtInfoMsg)
 
-HttpResponse serverError(const QString& detail)
-{
-    qCWarning(lcCibaApi).noquote() << detail;
-    return CibaApi::oauthError(500, QStringLiteral("server_error"), QStringLiteral("the server could not complete the request"));
-}
-
 // RFC 6749 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 bool isScopeToken(const QString& token)
 {
@@ -205,6 +199,12 @@ HttpResponse CibaApi::token(const HttpRequest& request)
     HttpResponse response = HttpResponse::json(200, TokenIssuer::tokenResponse(*tokens));
     response.setHeader("Pragma", "no-cache");
     return response;
+}
+
+HttpResponse CibaApi::serverError(const QString& detail)
+{
+    qCWarning(lcCibaApi).noquote() << detail;
+    return oauthError(500, QStringLiteral("server_error"), QStringLiteral("the server could not complete the request"));
 }
 
 HttpResponse CibaApi::oauthError(int status, const QString& code, const QString& description)

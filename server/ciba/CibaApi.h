@@ -65,6 +65,8 @@ public:
     static constexpr int SlowDownStepSeconds = 5;
 
     static HttpResponse oauthError(int status, const QString& code, const QString& description);
+    // 500 server_error; `detail` (a storage or key error) goes to the log only.
+    static HttpResponse serverError(const QString& detail);
 
 private:
     HttpResponse backchannelAuthenticate(const HttpRequest& request);

@@ -17,12 +17,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcTokenStatus, "handoff.ciba", QtInfoMsg)
 
-HttpResponse serverError(const QString& detail)
-{
-    qCWarning(lcTokenStatus).noquote() << detail;
-    return CibaApi::oauthError(500, QStringLiteral("server_error"), QStringLiteral("the server could not complete the request"));
-}
-
 HttpResponse noStore(HttpResponse response)
 {
     response.setHeader("Cache-Control", "no-store");
@@ -84,7 +78,7 @@ std::optional<TokenStatusApi::Call> TokenStatusApi::accept(const HttpRequest& re
     }
     const AccessTokenVerifier* tokens = verifier();
     if (!tokens) {
-        *failure = serverError(QStringLiteral("no signing key"));
+        *failure = CibaApi::serverError(QStringLiteral("no signing key"));
         return std::nullopt;
     }
     return Call{std::move(accepted->client), token, tokens};
@@ -103,7 +97,7 @@ HttpResponse TokenStatusApi::introspect(const HttpRequest& request)
     }
     const Result<bool> revoked = m_revoked->isRevoked(claims->jti);
     if (!revoked) {
-        return serverError(revoked.error().message);
+        return CibaApi::serverError(revoked.error().message);
     }
     if (*revoked) {
         return inactive();
@@ -138,7 +132,7 @@ HttpResponse TokenStatusApi::revoke(const HttpRequest& request)
     }
     const Result<void> stored = m_revoked->revoke(claims->jti, claims->clientId, claims->expiresAt * 1000, nowMs);
     if (!stored) {
-        return serverError(stored.error().message);
+        return CibaApi::serverError(stored.error().message);
     }
     qCInfo(lcTokenStatus).noquote() << "client" << call->client.id << "revoked an access token for user" << claims->subject;
     return revocationAnswer();
