@@ -111,7 +111,8 @@ HttpResponse CibaApi::jwks()
 HttpResponse CibaApi::token(const HttpRequest& request)
 {
     HttpResponse failure;
-    const std::optional<ClientAuthenticator::ClientRequest> call = ClientAuthenticator(m_clients).accept(request, &failure);
+    const std::optional<ClientAuthenticator::ClientRequest> call =
+        ClientAuthenticator(m_clients).accept(request, &failure);
     if (!call) {
         return failure;
     }
@@ -218,7 +219,8 @@ HttpResponse CibaApi::oauthError(int status, const QString& code, const QString&
 HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
 {
     HttpResponse failure;
-    const std::optional<ClientAuthenticator::ClientRequest> call = ClientAuthenticator(m_clients).accept(request, &failure);
+    const std::optional<ClientAuthenticator::ClientRequest> call =
+        ClientAuthenticator(m_clients).accept(request, &failure);
     if (!call) {
         return failure;
     }

@@ -67,7 +67,8 @@ const AccessTokenVerifier* TokenStatusApi::verifier()
 
 std::optional<TokenStatusApi::Call> TokenStatusApi::accept(const HttpRequest& request, HttpResponse* failure)
 {
-    std::optional<ClientAuthenticator::ClientRequest> accepted = ClientAuthenticator(m_clients).accept(request, failure);
+    std::optional<ClientAuthenticator::ClientRequest> accepted =
+        ClientAuthenticator(m_clients).accept(request, failure);
     if (!accepted) {
         return std::nullopt;
     }
@@ -134,7 +135,8 @@ HttpResponse TokenStatusApi::revoke(const HttpRequest& request)
     if (!stored) {
         return CibaApi::serverError(stored.error().message);
     }
-    qCInfo(lcTokenStatus).noquote() << "client" << call->client.id << "revoked an access token for user" << claims->subject;
+    qCInfo(lcTokenStatus).noquote() << "client" << call->client.id << "revoked an access token for user"
+                                    << claims->subject;
     return revocationAnswer();
 }
 
