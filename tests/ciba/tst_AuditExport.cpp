@@ -102,10 +102,12 @@ private Q_SLOTS:
         QVERIFY(m_files.isValid() && m_noDatabase.isValid());
         // One denial blocks here, so that the export holds a block line.
         QVERIFY2(m_server.start({QStringLiteral("--denial-block-count"), QStringLiteral("1")}), qPrintable(m_server.errorString()));
-        QVERIFY2(m_device.pair(m_server, user, {.deviceName = QStringLiteral("Mia's laptop")}), qPrintable(m_device.errorString()));
+        QVERIFY2(m_device.pair(m_server, user, {.deviceName = QStringLiteral("Mia's laptop")}),
+                 qPrintable(m_device.errorString()));
         m_poller = createClient(m_server, QStringLiteral("Refund bot"));
         m_pinger = createClient(m_server, QStringLiteral("Ping bot"),
-                                QStringList{QStringLiteral("--mode"), QStringLiteral("ping"), QStringLiteral("--notification-endpoint"),
+                                QStringList{QStringLiteral("--mode"), QStringLiteral("ping"),
+                                            QStringLiteral("--notification-endpoint"),
                                             QStringLiteral("http://127.0.0.1:9/ciba-callback")});
         QVERIFY(!m_poller.secret.isEmpty() && !m_pinger.secret.isEmpty());
     }

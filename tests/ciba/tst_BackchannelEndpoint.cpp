@@ -100,12 +100,14 @@ private Q_SLOTS:
         m_pingId = clientFieldFrom(ping.out, QStringLiteral("client_id"));
         m_pingSecret = clientFieldFrom(ping.out, QStringLiteral("client_secret"));
 
-        QVERIFY2(m_device.pair(m_server, QStringLiteral("erin@example.com"), {.deviceName = QStringLiteral("Laptop"), .addUser = false}),
+        QVERIFY2(m_device.pair(m_server, QStringLiteral("erin@example.com"),
+                               {.deviceName = QStringLiteral("Laptop"), .addUser = false}),
                  qPrintable(m_device.errorString()));
         // The user with a user code has a device too, never online.
         Result<crypto::SigningKey> codedKey = crypto::SigningKey::generate();
         QVERIFY(codedKey.ok());
-        QVERIFY(!pairHandDevice(m_server, *codedKey, QStringLiteral("coded@example.com"), QStringLiteral("Laptop")).isEmpty());
+        QVERIFY(!pairHandDevice(m_server, *codedKey, QStringLiteral("coded@example.com"), QStringLiteral("Laptop"))
+                     .isEmpty());
     }
 
     void cleanupTestCase()

@@ -42,7 +42,8 @@ private Q_SLOTS:
     {
         QVERIFY2(m_server.start({QStringLiteral("--denial-block-duration"), QStringLiteral("%1s").arg(blockSeconds)}),
                  qPrintable(m_server.errorString()));
-        QVERIFY2(m_device.pair(m_server, user, {.deviceName = QStringLiteral("Lee's laptop")}), qPrintable(m_device.errorString()));
+        QVERIFY2(m_device.pair(m_server, user, {.deviceName = QStringLiteral("Lee's laptop")}),
+                 qPrintable(m_device.errorString()));
         m_pushy = createClient(m_server, QStringLiteral("Pushy bot"));
         m_polite = createClient(m_server, QStringLiteral("Polite bot"));
         QVERIFY(!m_pushy.secret.isEmpty() && !m_polite.secret.isEmpty());

@@ -41,7 +41,8 @@ private Q_SLOTS:
             QSKIP("node or openid-client is missing: run npm install in tests/interop");
         }
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-        QVERIFY2(m_device.pair(m_server, QStringLiteral("hana@example.com"), {.deviceName = QStringLiteral("Workstation")}),
+        QVERIFY2(m_device.pair(m_server, QStringLiteral("hana@example.com"),
+                               {.deviceName = QStringLiteral("Workstation")}),
                  qPrintable(m_device.errorString()));
     }
 
@@ -136,7 +137,8 @@ private Q_SLOTS:
         }
         const QJsonObject ping = flow.finished.value(QStringLiteral("ping")).toObject();
         QVERIFY(ping.value(QStringLiteral("contentType")).toString().startsWith(QStringLiteral("application/json")));
-        QCOMPARE(ping.value(QStringLiteral("body")).toObject(), (QJsonObject{{QStringLiteral("auth_req_id"), flow.authReqId}}));
+        QCOMPARE(ping.value(QStringLiteral("body")).toObject(),
+                 (QJsonObject{{QStringLiteral("auth_req_id"), flow.authReqId}}));
         const QJsonObject claims = flow.finished.value(QStringLiteral("claims")).toObject();
         QCOMPARE(claims.value(QStringLiteral("iss")).toString(), m_server.baseUrl().toString());
         QCOMPARE(claims.value(QStringLiteral("aud")).toString(), flow.client.id);

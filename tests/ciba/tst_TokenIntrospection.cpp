@@ -73,7 +73,8 @@ private Q_SLOTS:
     {
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
         m_issuer = m_server.baseUrl().toString();
-        QVERIFY2(m_device.pair(m_server, QStringLiteral("kim@example.com"), {.deviceName = QStringLiteral("Kim's desk")}),
+        QVERIFY2(m_device.pair(m_server, QStringLiteral("kim@example.com"),
+                               {.deviceName = QStringLiteral("Kim's desk")}),
                  qPrintable(m_device.errorString()));
         m_client = createClient(m_server, QStringLiteral("Ledger reader"));
         m_other = createClient(m_server, QStringLiteral("Someone else"));

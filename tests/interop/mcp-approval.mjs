@@ -32,6 +32,7 @@ for (const message of ["SDK: refund $42.00 to Umbrella Corp", "SDK: wire $9,999.
 
 const cancelled = "SDK: the user gives up on this one";
 const call = { name: "handoff_request_approval", arguments: { binding_message: cancelled, login_hint: loginHint } };
-say((await callCancelled(client, call, 1500)) ? { event: "cancelled", binding_message: cancelled } : { event: "not-cancelled" });
+const gaveUp = await callCancelled(client, call, 1500);
+say(gaveUp ? { event: "cancelled", binding_message: cancelled } : { event: "not-cancelled" });
 await new Promise((r) => setTimeout(r, 500));
 await client.close();

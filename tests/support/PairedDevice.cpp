@@ -20,7 +20,8 @@ Result<device::DeviceAccount> pairClient(const TestServer& server, device::Devic
     const CliResult pairing = runCli(server, {QStringLiteral("devices"), QStringLiteral("pair"), email});
     Result<device::PairingLink> link = device::PairingLink::parse(pairingLinkFrom(pairing.out));
     if (!link) {
-        return Error{QStringLiteral("no_pairing_link"), QStringLiteral("no pairing link: ") + pairing.out + pairing.err};
+        return Error{QStringLiteral("no_pairing_link"),
+                     QStringLiteral("no pairing link: ") + pairing.out + pairing.err};
     }
     QSignalSpy paired(&client, &device::DeviceClient::paired);
     QSignalSpy failed(&client, &device::DeviceClient::pairingFailed);
