@@ -1,5 +1,7 @@
 #include "agent/approval/ServerText.h"
 
+#include "core/common/PlainText.h"
+
 #include <QList>
 
 namespace handoff::agent {
@@ -18,23 +20,8 @@ QString ServerText::printable(const QString& text, qsizetype maxLength)
             break;
         }
         ++count;
-        bool allowed = true;
-        switch (QChar::category(c)) {
-        case QChar::Other_Control:
-        case QChar::Other_Format:
-        case QChar::Other_Surrogate:
-        case QChar::Other_PrivateUse:
-        case QChar::Other_NotAssigned:
-        case QChar::Separator_Line:
-        case QChar::Separator_Paragraph:
-            allowed = false;
-            break;
-        case QChar::Separator_Space:
-            allowed = c == U' ';
-            break;
-        default:
-            break;
-        }
+        // Other spaces (no-break, ideographic, ...) could pass for the plain one or pad a line out.
+        const bool allowed = !PlainText::isDeceptive(c) && (QChar::category(c) != QChar::Separator_Space || c == U' ');
         if (allowed) {
             result += QString::fromUcs4(&c, 1);
         } else {

@@ -14,8 +14,8 @@ public:
     ServerText() = delete;
     static constexpr qsizetype DefaultMaxLength = 300;
 
-    // Control, format, separator (other than the plain space), private-use and
-    // unassigned characters become U+FFFD; past maxLength the text ends in "...".
+    // What could hide or reorder text (PlainText::isDeceptive) and every space
+    // but the plain one become U+FFFD; past maxLength the text ends in "...".
     static QString printable(const QString& text, qsizetype maxLength = DefaultMaxLength);
 };
 

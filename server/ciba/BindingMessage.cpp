@@ -1,5 +1,7 @@
 #include "server/ciba/BindingMessage.h"
 
+#include "core/common/PlainText.h"
+
 #include <QList>
 
 namespace handoff::server {
@@ -13,17 +15,8 @@ QString BindingMessage::problem(const QString& message)
     const QList<uint> codePoints = message.toUcs4();
     for (const uint codePoint : codePoints) {
         ++count;
-        switch (QChar::category(codePoint)) {
-        case QChar::Other_Control:
-        case QChar::Other_Format:
-        case QChar::Other_Surrogate:
-        case QChar::Other_PrivateUse:
-        case QChar::Other_NotAssigned:
-        case QChar::Separator_Line:
-        case QChar::Separator_Paragraph:
+        if (PlainText::isDeceptive(codePoint)) {
             return QStringLiteral("binding_message must be plain text, without control or formatting characters");
-        default:
-            break;
         }
     }
     if (count > MaxCodePoints) {

@@ -2,9 +2,10 @@
 
 // CIBA binding_message checks (CIBA Core 7.1, 13): plain human text that a
 // person reads on their device, so at most 140 characters (code points), not
-// blank, and none of the characters that could hide or reorder text: control and
-// format characters (bidirectional overrides, zero-width), line and paragraph
-// separators, private-use, unassigned and surrogate code points. Pure.
+// blank, and none of the characters that could hide or reorder text
+// (PlainText::isDeceptive: control and format characters such as bidirectional
+// overrides and zero-width ones, line and paragraph separators, private-use,
+// unassigned and surrogate code points). Pure.
 
 #include <QString>
 

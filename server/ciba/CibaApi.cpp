@@ -8,7 +8,6 @@
 #include "server/ciba/ClientStore.h"
 #include "server/ciba/DenialBlocker.h"
 #include "server/ciba/NotificationPayload.h"
-#include "server/ciba/OAuthForm.h"
 #include "server/ciba/ServerKey.h"
 #include "server/ciba/TokenIssuer.h"
 #include "server/device/DeviceHub.h"
@@ -28,12 +27,6 @@ namespace handoff::server {
 namespace {
 
 Q_LOGGING_CATEGORY(lcCibaApi, "handoff.ciba", QtInfoMsg)
-
-HttpResponse serverError(const QString& detail)
-{
-    qCWarning(lcCibaApi).noquote() << detail;
-    return CibaApi::oauthError(500, QStringLiteral("server_error"), QStringLiteral("the server could not complete the request"));
-}
 
 // RFC 6749 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 bool isScopeToken(const QString& token)
@@ -117,20 +110,14 @@ HttpResponse CibaApi::jwks()
 
 HttpResponse CibaApi::token(const HttpRequest& request)
 {
-    if (!request.header("content-type").toLower().startsWith("application/x-www-form-urlencoded")) {
-        return oauthError(400, QStringLiteral("invalid_request"),
-                          QStringLiteral("the body must be application/x-www-form-urlencoded"));
-    }
-    Result<QMap<QString, QString>> parsed = OAuthForm::parse(request.body);
-    if (!parsed) {
-        return oauthError(400, QStringLiteral("invalid_request"), parsed.error().message);
-    }
-    const QMap<QString, QString>& form = *parsed;
     HttpResponse failure;
-    const std::optional<ClientRecord> client = authenticateClient(request, form, &failure);
-    if (!client) {
+    const std::optional<ClientAuthenticator::ClientRequest> call =
+        ClientAuthenticator(m_clients).accept(request, &failure);
+    if (!call) {
         return failure;
     }
+    const QMap<QString, QString>& form = call->form;
+    const ClientRecord& client = call->client;
     if (!form.contains(QStringLiteral("grant_type"))) {
         return oauthError(400, QStringLiteral("invalid_request"), QStringLiteral("grant_type is required"));
     }
@@ -138,7 +125,7 @@ HttpResponse CibaApi::token(const HttpRequest& request)
         return oauthError(400, QStringLiteral("unsupported_grant_type"),
                           QStringLiteral("this server grants urn:openid:params:grant-type:ciba only"));
     }
-    if (client->mode == QLatin1String("push")) {
+    if (client.mode == QLatin1String("push")) {
         return oauthError(400, QStringLiteral("unauthorized_client"),
                           QStringLiteral("a push-mode client receives its tokens and must not poll"));
     }
@@ -155,7 +142,7 @@ HttpResponse CibaApi::token(const HttpRequest& request)
     }
     const HttpResponse invalidGrant =
         oauthError(400, QStringLiteral("invalid_grant"), QStringLiteral("auth_req_id is unknown, another client's or already used"));
-    if (!query.next() || query.value(0).toString() != client->id || !query.value(7).isNull()) {
+    if (!query.next() || query.value(0).toString() != client.id || !query.value(7).isNull()) {
         return invalidGrant;
     }
     const QString userId = query.value(1).toString();
@@ -205,14 +192,20 @@ HttpResponse CibaApi::token(const HttpRequest& request)
     if (redeem.numRowsAffected() != 1) {
         return invalidGrant;
     }
-    Result<IssuedTokens> tokens = m_tokens.issue(TokenGrant{authReqId, client->id, userId, scope, decidedAt}, now);
+    Result<IssuedTokens> tokens = m_tokens.issue(TokenGrant{authReqId, client.id, userId, scope, decidedAt}, now);
     if (!tokens) {
         return serverError(tokens.error().message);
     }
-    qCInfo(lcCibaApi).noquote() << "issued tokens to client" << client->id << "for user" << userId;
+    qCInfo(lcCibaApi).noquote() << "issued tokens to client" << client.id << "for user" << userId;
     HttpResponse response = HttpResponse::json(200, TokenIssuer::tokenResponse(*tokens));
     response.setHeader("Pragma", "no-cache");
     return response;
+}
+
+HttpResponse CibaApi::serverError(const QString& detail)
+{
+    qCWarning(lcCibaApi).noquote() << detail;
+    return oauthError(500, QStringLiteral("server_error"), QStringLiteral("the server could not complete the request"));
 }
 
 HttpResponse CibaApi::oauthError(int status, const QString& code, const QString& description)
@@ -223,28 +216,16 @@ HttpResponse CibaApi::oauthError(int status, const QString& code, const QString&
     return response;
 }
 
-std::optional<ClientRecord> CibaApi::authenticateClient(const HttpRequest& request, const QMap<QString, QString>& form,
-                                                        HttpResponse* failure)
-{
-    return ClientAuthenticator(m_clients).authenticate(request, form, failure);
-}
-
 HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
 {
-    if (!request.header("content-type").toLower().startsWith("application/x-www-form-urlencoded")) {
-        return oauthError(400, QStringLiteral("invalid_request"),
-                          QStringLiteral("the body must be application/x-www-form-urlencoded"));
-    }
-    Result<QMap<QString, QString>> parsed = OAuthForm::parse(request.body);
-    if (!parsed) {
-        return oauthError(400, QStringLiteral("invalid_request"), parsed.error().message);
-    }
-    const QMap<QString, QString>& form = *parsed;
     HttpResponse failure;
-    const std::optional<ClientRecord> client = authenticateClient(request, form, &failure);
-    if (!client) {
+    const std::optional<ClientAuthenticator::ClientRequest> call =
+        ClientAuthenticator(m_clients).accept(request, &failure);
+    if (!call) {
         return failure;
     }
+    const QMap<QString, QString>& form = call->form;
+    const ClientRecord& client = call->client;
 
     // scope: required, must hold openid (CIBA Core 7.1).
     if (!form.contains(QStringLiteral("scope"))) {
@@ -270,10 +251,10 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
 
     const QString notificationToken = form.value(QStringLiteral("client_notification_token"));
-    if (client->mode != QLatin1String("poll")) {
+    if (client.mode != QLatin1String("poll")) {
         if (notificationToken.isEmpty()) {
             return oauthError(400, QStringLiteral("invalid_request"),
-                              QStringLiteral("client_notification_token is required in %1 mode").arg(client->mode));
+                              QStringLiteral("client_notification_token is required in %1 mode").arg(client.mode));
         }
         if (notificationToken.size() > MaxNotificationTokenLength) {
             return oauthError(400, QStringLiteral("invalid_request"),
@@ -336,7 +317,7 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (m_denialBlocker) {
-        Result<std::optional<QString>> refusal = m_denialBlocker->refusal(client->id, (*user)->id, now);
+        Result<std::optional<QString>> refusal = m_denialBlocker->refusal(client.id, (*user)->id, now);
         if (!refusal) {
             return serverError(refusal.error().message);
         }
@@ -370,8 +351,8 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
         "client_notification_token, requested_at, expires_at, status, poll_interval) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)"));
     insert.addBindValue(QString::fromLatin1(*authReqId));
-    insert.addBindValue(client->id);
-    insert.addBindValue(client->name);
+    insert.addBindValue(client.id);
+    insert.addBindValue(client.name);
     insert.addBindValue((*user)->id);
     insert.addBindValue((*user)->email);
     insert.addBindValue(scopes.join(QLatin1Char(' ')));
@@ -379,7 +360,7 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     insert.addBindValue(notificationToken.isEmpty() ? QStringLiteral("") : notificationToken);
     insert.addBindValue(requestedAt);
     insert.addBindValue(expiresAt);
-    insert.addBindValue(client->pollInterval);
+    insert.addBindValue(client.pollInterval);
     if (!insert.exec()) {
         return serverError(insert.lastError().text());
     }
@@ -389,20 +370,20 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
 
     device::ApprovalRequest approval;
     approval.authReqId = QString::fromLatin1(*authReqId);
-    approval.clientId = client->id;
-    approval.clientName = client->name;
+    approval.clientId = client.id;
+    approval.clientName = client.name;
     approval.user = (*user)->email;
     approval.scope = scopes.join(QLatin1Char(' '));
     approval.bindingMessage = bindingMessage;
     approval.requestedAt = device::DeviceStatements::timestamp(requestedAt);
     approval.expiresAt = device::DeviceStatements::timestamp(expiresAt);
     const int reached = m_hub.sendToUser((*user)->id, approval.toJson());
-    qCInfo(lcCibaApi).noquote() << "CIBA request from client" << client->id << "for user" << (*user)->id << "sent to"
+    qCInfo(lcCibaApi).noquote() << "CIBA request from client" << client.id << "for user" << (*user)->id << "sent to"
                                 << reached << "device connection(s)";
 
     QJsonObject answer{{QStringLiteral("auth_req_id"), approval.authReqId}, {QStringLiteral("expires_in"), expiresIn}};
-    if (client->mode != QLatin1String("push")) {
-        answer.insert(QStringLiteral("interval"), client->pollInterval);
+    if (client.mode != QLatin1String("push")) {
+        answer.insert(QStringLiteral("interval"), client.pollInterval);
     }
     HttpResponse response = HttpResponse::json(200, answer);
     response.setHeader("Pragma", "no-cache");

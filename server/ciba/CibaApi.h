@@ -65,6 +65,8 @@ public:
     static constexpr int SlowDownStepSeconds = 5;
 
     static HttpResponse oauthError(int status, const QString& code, const QString& description);
+    // 500 server_error; `detail` (a storage or key error) goes to the log only.
+    static HttpResponse serverError(const QString& detail);
 
 private:
     HttpResponse backchannelAuthenticate(const HttpRequest& request);
@@ -73,9 +75,6 @@ private:
     // /.well-known/openid-configuration: what this OP does, poll, ping and push delivery included.
     HttpResponse discovery();
     ServerKey* serverKey(); // TokenIssuer's, loaded (or made) on first use
-    // The authenticated client, or the 400/401 to answer with.
-    std::optional<ClientRecord> authenticateClient(const HttpRequest& request, const QMap<QString, QString>& form,
-                                                   HttpResponse* failure);
 
     Database& m_database;
     ClientStore& m_clients;

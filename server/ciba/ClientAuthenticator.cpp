@@ -1,7 +1,7 @@
 #include "server/ciba/ClientAuthenticator.h"
 
 #include "server/ciba/CibaApi.h"
-#include "server/ciba/ClientStore.h"
+#include "server/ciba/OAuthForm.h"
 
 namespace handoff::server {
 
@@ -16,6 +16,26 @@ QString formDecode(const QByteArray& raw)
 }
 
 } // namespace
+
+std::optional<ClientAuthenticator::ClientRequest> ClientAuthenticator::accept(const HttpRequest& request,
+                                                                             HttpResponse* failure)
+{
+    if (!request.header("content-type").toLower().startsWith("application/x-www-form-urlencoded")) {
+        *failure = CibaApi::oauthError(400, QStringLiteral("invalid_request"),
+                                       QStringLiteral("the body must be application/x-www-form-urlencoded"));
+        return std::nullopt;
+    }
+    Result<QMap<QString, QString>> form = OAuthForm::parse(request.body);
+    if (!form) {
+        *failure = CibaApi::oauthError(400, QStringLiteral("invalid_request"), form.error().message);
+        return std::nullopt;
+    }
+    std::optional<ClientRecord> client = authenticate(request, *form, failure);
+    if (!client) {
+        return std::nullopt;
+    }
+    return ClientRequest{std::move(form).value(), std::move(*client)};
+}
 
 std::optional<ClientRecord> ClientAuthenticator::authenticate(const HttpRequest& request,
                                                               const QMap<QString, QString>& form, HttpResponse* failure)

@@ -5,7 +5,11 @@
 // form-encoded id and secret inside Basic) or client_secret_post, never both.
 // A failure is the response to send: 400 invalid_request for two methods at
 // once, else 401 invalid_client (with WWW-Authenticate: Basic when Basic was tried).
+// accept() is what each of those endpoints does first: the body must be
+// application/x-www-form-urlencoded and parse as an OAuth form (OAuthForm; 400
+// invalid_request otherwise), then the client is authenticated with it.
 
+#include "server/ciba/ClientStore.h"
 #include "server/http/HttpRequest.h"
 #include "server/http/HttpResponse.h"
 
@@ -16,13 +20,18 @@
 
 namespace handoff::server {
 
-class ClientStore;
-struct ClientRecord;
-
 class ClientAuthenticator final {
 public:
+    // A client's form-encoded request to one of the endpoints.
+    struct ClientRequest final {
+        QMap<QString, QString> form;
+        ClientRecord client;
+    };
+
     explicit ClientAuthenticator(ClientStore& clients) : m_clients(clients) {}
 
+    // The form and the authenticated client, or the failure to answer with.
+    std::optional<ClientRequest> accept(const HttpRequest& request, HttpResponse* failure);
     std::optional<ClientRecord> authenticate(const HttpRequest& request, const QMap<QString, QString>& form,
                                              HttpResponse* failure);
 

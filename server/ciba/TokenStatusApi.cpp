@@ -4,7 +4,6 @@
 #include "server/ciba/CibaApi.h"
 #include "server/ciba/ClientAuthenticator.h"
 #include "server/ciba/ClientStore.h"
-#include "server/ciba/OAuthForm.h"
 #include "server/ciba/RevokedTokenStore.h"
 #include "server/ciba/ServerKey.h"
 #include "server/ciba/TokenIssuer.h"
@@ -18,12 +17,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcTokenStatus, "handoff.ciba", QtInfoMsg)
 
-HttpResponse serverError(const QString& detail)
-{
-    qCWarning(lcTokenStatus).noquote() << detail;
-    return CibaApi::oauthError(500, QStringLiteral("server_error"), QStringLiteral("the server could not complete the request"));
-}
-
 HttpResponse noStore(HttpResponse response)
 {
     response.setHeader("Cache-Control", "no-store");
@@ -34,6 +27,12 @@ HttpResponse noStore(HttpResponse response)
 HttpResponse inactive()
 {
     return noStore(HttpResponse::json(200, QJsonObject{{QStringLiteral("active"), false}}));
+}
+
+// RFC 7009 2.2: 200 with no body, whether or not there was anything to revoke.
+HttpResponse revocationAnswer()
+{
+    return noStore(HttpResponse::text(200, "text/plain; charset=utf-8", {}));
 }
 
 } // namespace
@@ -68,28 +67,22 @@ const AccessTokenVerifier* TokenStatusApi::verifier()
 
 std::optional<TokenStatusApi::Call> TokenStatusApi::accept(const HttpRequest& request, HttpResponse* failure)
 {
-    if (!request.header("content-type").toLower().startsWith("application/x-www-form-urlencoded")) {
-        *failure = CibaApi::oauthError(400, QStringLiteral("invalid_request"),
-                                       QStringLiteral("the body must be application/x-www-form-urlencoded"));
+    std::optional<ClientAuthenticator::ClientRequest> accepted =
+        ClientAuthenticator(m_clients).accept(request, failure);
+    if (!accepted) {
         return std::nullopt;
     }
-    Result<QMap<QString, QString>> parsed = OAuthForm::parse(request.body);
-    if (!parsed) {
-        *failure = CibaApi::oauthError(400, QStringLiteral("invalid_request"), parsed.error().message);
-        return std::nullopt;
-    }
-    Call call;
-    call.form = std::move(parsed).value();
-    call.client = ClientAuthenticator(m_clients).authenticate(request, call.form, failure);
-    if (!call.client) {
-        return std::nullopt;
-    }
-    call.token = call.form.value(QStringLiteral("token"));
-    if (call.token.isEmpty()) {
+    const QString token = accepted->form.value(QStringLiteral("token"));
+    if (token.isEmpty()) {
         *failure = CibaApi::oauthError(400, QStringLiteral("invalid_request"), QStringLiteral("token is required"));
         return std::nullopt;
     }
-    return call;
+    const AccessTokenVerifier* tokens = verifier();
+    if (!tokens) {
+        *failure = CibaApi::serverError(QStringLiteral("no signing key"));
+        return std::nullopt;
+    }
+    return Call{std::move(accepted->client), token, tokens};
 }
 
 HttpResponse TokenStatusApi::introspect(const HttpRequest& request)
@@ -99,17 +92,13 @@ HttpResponse TokenStatusApi::introspect(const HttpRequest& request)
     if (!call) {
         return failure;
     }
-    const AccessTokenVerifier* tokens = verifier();
-    if (!tokens) {
-        return serverError(QStringLiteral("no signing key"));
-    }
-    const Result<AccessTokenClaims> claims = tokens->verify(call->token, QDateTime::currentSecsSinceEpoch());
-    if (!claims || claims->clientId != call->client->id) {
+    const Result<AccessTokenClaims> claims = call->verifier->verify(call->token, QDateTime::currentSecsSinceEpoch());
+    if (!claims || claims->clientId != call->client.id) {
         return inactive();
     }
     const Result<bool> revoked = m_revoked->isRevoked(claims->jti);
     if (!revoked) {
-        return serverError(revoked.error().message);
+        return CibaApi::serverError(revoked.error().message);
     }
     if (*revoked) {
         return inactive();
@@ -133,25 +122,22 @@ HttpResponse TokenStatusApi::revoke(const HttpRequest& request)
     if (!call) {
         return failure;
     }
-    const AccessTokenVerifier* tokens = verifier();
-    if (!tokens) {
-        return serverError(QStringLiteral("no signing key"));
-    }
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const Result<AccessTokenClaims> claims = tokens->verify(call->token, nowMs / 1000);
+    const Result<AccessTokenClaims> claims = call->verifier->verify(call->token, nowMs / 1000);
     if (!claims) {
         // Invalid, expired or not ours: nothing to revoke, and the client is not told more (RFC 7009 2.2).
-        return noStore(HttpResponse::text(200, "text/plain; charset=utf-8", {}));
+        return revocationAnswer();
     }
-    if (claims->clientId != call->client->id) {
+    if (claims->clientId != call->client.id) {
         return CibaApi::oauthError(400, QStringLiteral("invalid_grant"), QStringLiteral("the token was issued to another client"));
     }
     const Result<void> stored = m_revoked->revoke(claims->jti, claims->clientId, claims->expiresAt * 1000, nowMs);
     if (!stored) {
-        return serverError(stored.error().message);
+        return CibaApi::serverError(stored.error().message);
     }
-    qCInfo(lcTokenStatus).noquote() << "client" << call->client->id << "revoked an access token for user" << claims->subject;
-    return noStore(HttpResponse::text(200, "text/plain; charset=utf-8", {}));
+    qCInfo(lcTokenStatus).noquote() << "client" << call->client.id << "revoked an access token for user"
+                                    << claims->subject;
+    return revocationAnswer();
 }
 
 } // namespace handoff::server

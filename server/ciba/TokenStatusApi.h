@@ -18,7 +18,6 @@
 #include "server/ciba/ClientStore.h"
 #include "server/http/Router.h"
 
-#include <QMap>
 #include <QString>
 
 #include <memory>
@@ -44,11 +43,11 @@ public:
 
 private:
     struct Call final {
-        QMap<QString, QString> form;
+        ClientRecord client;
         QString token;
-        std::optional<ClientRecord> client;
+        const AccessTokenVerifier* verifier = nullptr;
     };
-    // The parsed form, the authenticated client and the token, or the error to answer with.
+    // The authenticated client, the token and the verifier for it, or the error to answer with.
     std::optional<Call> accept(const HttpRequest& request, HttpResponse* failure);
     HttpResponse introspect(const HttpRequest& request);
     HttpResponse revoke(const HttpRequest& request);

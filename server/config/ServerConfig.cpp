@@ -118,37 +118,48 @@ Result<void> parsePublicUrl(const QString& text, ServerConfig& config)
 
 using Setter = std::function<Result<void>(const QString& value, ServerConfig& config)>;
 
-Setter durationSetter(const QString& name, int ServerConfig::*member, qint64 minMs)
+// Where a setter puts its value: a member of ServerConfig (a pointer to it will
+// do) or of its nested denial-block policy (policyField).
+template <typename T>
+using Field = std::function<T&(ServerConfig& config)>;
+
+template <typename T>
+Field<T> policyField(T DenialBlockPolicy::*member)
 {
-    return [name, member, minMs](const QString& value, ServerConfig& config) -> Result<void> {
+    return [member](ServerConfig& config) -> T& { return config.denialBlock.*member; };
+}
+
+Setter durationSetter(const QString& name, Field<int> field, qint64 minMs)
+{
+    return [name, field, minMs](const QString& value, ServerConfig& config) -> Result<void> {
         const auto ms = parseDurationMs(value);
         if (!ms || *ms < minMs) {
             return invalid(name, QStringLiteral("expected a duration such as 15s or 500ms (at least %1 ms), got \"%2\"")
                                      .arg(minMs)
                                      .arg(value));
         }
-        config.*member = static_cast<int>(*ms);
+        field(config) = static_cast<int>(*ms);
         return {};
     };
 }
 
-Setter bytesSetter(const QString& name, qint64 ServerConfig::*member, qint64 min)
+Setter bytesSetter(const QString& name, Field<qint64> field, qint64 min)
 {
-    return [name, member, min](const QString& value, ServerConfig& config) -> Result<void> {
+    return [name, field, min](const QString& value, ServerConfig& config) -> Result<void> {
         const auto bytes = parseBytes(value);
         if (!bytes || *bytes < min) {
             return invalid(name, QStringLiteral("expected a size such as 65536, 64KiB or 4MiB (at least %1 bytes), got \"%2\"")
                                      .arg(min)
                                      .arg(value));
         }
-        config.*member = *bytes;
+        field(config) = *bytes;
         return {};
     };
 }
 
-Setter intSetter(const QString& name, int ServerConfig::*member, int min, int max)
+Setter intSetter(const QString& name, Field<int> field, int min, int max)
 {
-    return [name, member, min, max](const QString& value, ServerConfig& config) -> Result<void> {
+    return [name, field, min, max](const QString& value, ServerConfig& config) -> Result<void> {
         const auto parsed = parseInt(value, min, max);
         if (!parsed) {
             return invalid(name, QStringLiteral("expected a whole number between %1 and %2, got \"%3\"")
@@ -156,42 +167,29 @@ Setter intSetter(const QString& name, int ServerConfig::*member, int min, int ma
                                      .arg(max)
                                      .arg(value));
         }
-        config.*member = *parsed;
+        field(config) = *parsed;
         return {};
     };
 }
 
-// A field of the nested denial-block policy.
-Setter policyDuration(const QString& name, int DenialBlockPolicy::*member)
+Setter pathSetter(Field<QString> field)
 {
-    return [name, member](const QString& value, ServerConfig& config) -> Result<void> {
-        const auto ms = parseDurationMs(value);
-        if (!ms || *ms < 100) {
-            return invalid(name, QStringLiteral("expected a duration such as 30m or 10s (at least 100 ms), got \"%1\"").arg(value));
-        }
-        config.denialBlock.*member = static_cast<int>(*ms);
+    return [field](const QString& value, ServerConfig& config) -> Result<void> {
+        field(config) = value;
         return {};
     };
 }
 
-Setter pathSetter(QString ServerConfig::*member)
+Setter switchSetter(const QString& name, Field<bool> field)
 {
-    return [member](const QString& value, ServerConfig& config) -> Result<void> {
-        config.*member = value;
-        return {};
-    };
-}
-
-Setter switchSetter(const QString& name, bool ServerConfig::*member)
-{
-    return [name, member](const QString& value, ServerConfig& config) -> Result<void> {
+    return [name, field](const QString& value, ServerConfig& config) -> Result<void> {
         const QString text = value.trimmed().toLower();
         if (text == QLatin1String("true") || text == QLatin1String("1") || text == QLatin1String("yes")
             || text == QLatin1String("on")) {
-            config.*member = true;
+            field(config) = true;
         } else if (text == QLatin1String("false") || text == QLatin1String("0") || text == QLatin1String("no")
                    || text == QLatin1String("off")) {
-            config.*member = false;
+            field(config) = false;
         } else {
             return invalid(name, QStringLiteral("expected true or false, got \"%1\"").arg(value));
         }
@@ -266,19 +264,11 @@ const QList<OptionEntry>& entries()
         add("notification-concurrency", "N", "notification attempts under way at once (default 8)",
             intSetter(QStringLiteral("notification-concurrency"), &ServerConfig::notificationConcurrency, 1, 1000));
         add("denial-block-count", "N", "denials of one client's requests by one person that block it (default 3)",
-            [](const QString& value, ServerConfig& config) -> Result<void> {
-                const auto parsed = parseInt(value, 1, 1000);
-                if (!parsed) {
-                    return invalid(QStringLiteral("denial-block-count"),
-                                   QStringLiteral("expected a whole number between 1 and 1000, got \"%1\"").arg(value));
-                }
-                config.denialBlock.denials = *parsed;
-                return {};
-            });
+            intSetter(QStringLiteral("denial-block-count"), policyField(&DenialBlockPolicy::denials), 1, 1000));
         add("denial-block-window", "DURATION", "time within which those denials count (default 10m)",
-            policyDuration(QStringLiteral("denial-block-window"), &DenialBlockPolicy::windowMs));
+            durationSetter(QStringLiteral("denial-block-window"), policyField(&DenialBlockPolicy::windowMs), 100));
         add("denial-block-duration", "DURATION", "how long the client may not ask that person then (default 30m)",
-            policyDuration(QStringLiteral("denial-block-duration"), &DenialBlockPolicy::blockMs));
+            durationSetter(QStringLiteral("denial-block-duration"), policyField(&DenialBlockPolicy::blockMs), 100));
         add("demo", "", "serve the Northwind Bank demo site under /demo/ (off by default)",
             switchSetter(QStringLiteral("demo"), &ServerConfig::demo));
         add("demo-code-file", "FILE", "with --demo, also write each one-time code to this file (for tests)",

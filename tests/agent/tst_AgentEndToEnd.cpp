@@ -12,6 +12,7 @@
 #include "core/protocol/SecureChannel.h"
 #include "core/protocol/SecureChannelV2.h"
 #include "tests/agent/CdpTestUtil.h"
+#include "tests/server/HttpTestClient.h"
 #include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestPageServer.h"
 #include "tests/support/TestPaths.h"
@@ -19,8 +20,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -35,6 +34,7 @@ using handoff::protocol::InputEventCodec;
 using handoff::protocol::SecureChannel;
 using handoff::protocol::WireMessage;
 using handoff::test::ChromiumProcess;
+using handoff::test::HttpTestClient;
 using handoff::test::TestPageServer;
 using handoff::test::TestServer;
 
@@ -165,19 +165,6 @@ LinkParts parseLink(const QUrl& link)
     return parts;
 }
 
-QJsonObject getJson(const QUrl& url, const QByteArray& apiKey)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Bearer " + apiKey);
-    QNetworkReply* reply = network.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    return QJsonDocument::fromJson(reply->readAll()).object();
-}
-
 } // namespace
 
 class TestAgentEndToEnd final : public QObject {
@@ -201,6 +188,8 @@ private:
     void press(ScriptedViewer& viewer, const QString& key);
     void clickOn(ScriptedViewer& viewer, CdpClient& cdp, const QString& id);
     AgentSessionConfig config(int protocol) const;
+    // GET /session/{id} with the server's API key.
+    QJsonObject sessionOnServer(const QString& sessionId) const;
 
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<ChromiumProcess> m_chromium;
@@ -243,6 +232,11 @@ void TestAgentEndToEnd::cleanupTestCase()
         QVERIFY(!output.contains(QString::fromLatin1(Password)));
         QVERIFY(!output.contains(QString::fromLatin1(Code)));
     }
+}
+
+QJsonObject TestAgentEndToEnd::sessionOnServer(const QString& sessionId) const
+{
+    return HttpTestClient().get(m_server->url(QStringLiteral("/session/") + sessionId), m_server->apiKey()).json();
 }
 
 AgentSessionConfig TestAgentEndToEnd::config(int protocol) const
@@ -351,7 +345,7 @@ void TestAgentEndToEnd::signInThroughEncryptedInput()
     viewer.send(InputEvent::resolved());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
     QCOMPARE(finished.at(0).at(0).value<AgentSession::Outcome>(), AgentSession::Outcome::Resolved);
-    const QJsonObject status = getJson(m_server->url(QStringLiteral("/session/") + parts.sessionId), m_server->apiKey());
+    const QJsonObject status = sessionOnServer(parts.sessionId);
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("RESOLVED"));
 }
 
@@ -365,7 +359,7 @@ void TestAgentEndToEnd::agentCancelReachesServer()
     session.cancel();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
     QCOMPARE(finished.at(0).at(0).value<AgentSession::Outcome>(), AgentSession::Outcome::Cancelled);
-    const QJsonObject status = getJson(m_server->url(QStringLiteral("/session/") + session.sessionId()), m_server->apiKey());
+    const QJsonObject status = sessionOnServer(session.sessionId());
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"));
 }
 
@@ -465,7 +459,7 @@ void TestAgentEndToEnd::commandLineExitCodes()
     ::kill(static_cast<pid_t>(cancelled.processId()), SIGTERM);
     QVERIFY(cancelled.waitForFinished(20000));
     QCOMPARE(cancelled.exitCode(), 3);
-    const QJsonObject status = getJson(m_server->url(QStringLiteral("/session/") + second.sessionId), m_server->apiKey());
+    const QJsonObject status = sessionOnServer(second.sessionId);
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"));
 }
 

@@ -8,19 +8,15 @@
 // the output.
 
 #include "agent/cli/ArgumentParser.h"
-#include "core/crypto/SigningKey.h"
+#include "tests/ciba/CibaHttp.h"
 #include "tests/support/CibaCli.h"
 #include "tests/support/PairedDevice.h"
 #include "tests/support/TestPaths.h"
 #include "tests/support/TestServer.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <csignal>
@@ -37,11 +33,6 @@ using handoff::agent::ExitUsage;
 namespace {
 
 const QString Person = QStringLiteral("alex@example.com");
-
-QByteArray unb64url(const QString& text)
-{
-    return QByteArray::fromBase64(text.toLatin1(), QByteArray::Base64UrlEncoding);
-}
 
 // One run of the program; the event loop keeps turning while it runs, so the
 // device can receive and answer.
@@ -116,13 +107,11 @@ private:
     std::unique_ptr<AgentRun> approve(const QString& bindingMessage, const QStringList& extra = {},
                                       const QString& secret = {});
     QJsonObject verifiedClaims(const QString& jwt);
-    QNetworkReply::NetworkError pollAsTheClient(const QString& authReqId);
 
     QString m_program;
     TestServer m_server;
-    std::unique_ptr<PairedDevice> m_device;
+    PairedDevice m_device;
     ClientCredentials m_client;
-    QNetworkAccessManager m_network;
 };
 
 void TestApproveCommand::initTestCase()
@@ -132,17 +121,14 @@ void TestApproveCommand::initTestCase()
         QSKIP("handoff-agent or handoff-server is not built");
     }
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    m_device = std::make_unique<PairedDevice>();
-    QVERIFY2(m_device->pair(m_server, Person), qPrintable(m_device->errorString()));
+    QVERIFY2(m_device.pair(m_server, Person), qPrintable(m_device.errorString()));
     // An interval of 1 s keeps the suite quick; the server enforces it per request.
-    m_client = createClient(m_server, QStringLiteral("Refund bot"),
-                            {QStringLiteral("--mode"), QStringLiteral("poll"), QStringLiteral("--interval"), QStringLiteral("1")});
+    m_client = createClient(m_server, QStringLiteral("Refund bot"));
     QVERIFY(m_client.isValid());
 }
 
 void TestApproveCommand::cleanupTestCase()
 {
-    m_device.reset();
     if (m_server.isRunning()) {
         QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
     }
@@ -165,51 +151,23 @@ std::unique_ptr<AgentRun> TestApproveCommand::approve(const QString& bindingMess
     return std::make_unique<AgentRun>(m_program, arguments + extra, environment(secret));
 }
 
+// The claims of a JWT whose signature verifies against the server's /jwks, or nothing.
 QJsonObject TestApproveCommand::verifiedClaims(const QString& jwt)
 {
-    QNetworkReply* reply = m_network.get(QNetworkRequest(m_server.url(QStringLiteral("/jwks"))));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!finished.wait(15'000)) {
-        return {};
-    }
-    reply->deleteLater();
-    const QJsonObject jwk = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("keys")).toArray().first().toObject();
-    const QByteArray point = QByteArray(1, '\x04') + unb64url(jwk.value(QStringLiteral("x")).toString())
-        + unb64url(jwk.value(QStringLiteral("y")).toString());
-    const QStringList parts = jwt.split(QLatin1Char('.'));
-    if (parts.size() != 3
-        || !crypto::SigningKey::verify(point, (parts.at(0) + QLatin1Char('.') + parts.at(1)).toLatin1(), unb64url(parts.at(2)))) {
-        return {};
-    }
-    return QJsonDocument::fromJson(unb64url(parts.at(1))).object();
-}
-
-// A second poller with the same client: polling this soon after the agent is
-// faster than the interval the server enforces for the request.
-QNetworkReply::NetworkError TestApproveCommand::pollAsTheClient(const QString& authReqId)
-{
-    QNetworkRequest request(m_server.url(QStringLiteral("/token")));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("Authorization", "Basic " + (m_client.id + QLatin1Char(':') + m_client.secret).toUtf8().toBase64());
-    QNetworkReply* reply = m_network.post(request, "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id="
-                                                       + QUrl::toPercentEncoding(authReqId));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(15'000);
-    reply->deleteLater();
-    return reply->error();
+    return verifiesWithJwks(m_server, jwt) ? jwtPart(jwt, 1) : QJsonObject();
 }
 
 void TestApproveCommand::approvedPrintsAVerifiedToken()
 {
     const QString message = QStringLiteral("Refund $120.00 to ACME Corp, order 1234");
     auto run = approve(message, {QStringLiteral("--scope"), QStringLiteral("payments")});
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
     // openid is added to the scope (CIBA requires it), and the device shows who asks.
     QCOMPARE(request->scope, QStringLiteral("openid payments"));
     QCOMPARE(request->clientName, QStringLiteral("Refund bot"));
     QCOMPARE(request->user, Person);
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitResolved, qPrintable(run->describe()));
 
@@ -234,10 +192,10 @@ void TestApproveCommand::approvedAsJson()
     // The secret on the command line works too (the environment is better: see --help).
     QStringList extra{QStringLiteral("--json"), QStringLiteral("--client-secret"), m_client.secret};
     auto run = approve(message, extra, QStringLiteral("not-the-secret"));
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
     QCOMPARE(request->scope, QStringLiteral("openid"));
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitResolved, qPrintable(run->describe()));
 
@@ -259,9 +217,9 @@ void TestApproveCommand::deniedOnTheDevice()
 {
     const QString message = QStringLiteral("Delete the production database");
     auto run = approve(message, {QStringLiteral("--json")});
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
-    QVERIFY(m_device->decide(request->authReqId, false));
+    QVERIFY(m_device.decide(request->authReqId, false));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitDenied, qPrintable(run->describe()));
     const QJsonObject answer = QJsonDocument::fromJson(run->out.toUtf8()).object();
@@ -276,7 +234,7 @@ void TestApproveCommand::expiresWhenNobodyAnswers()
 {
     const QString message = QStringLiteral("Nobody answers this one");
     auto run = approve(message, {QStringLiteral("--expiry"), QStringLiteral("2")});
-    QVERIFY(m_device->waitForRequest(message));
+    QVERIFY(m_device.waitForRequest(message));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitTimeout, qPrintable(run->describe()));
     QVERIFY(run->out.isEmpty());
@@ -288,17 +246,18 @@ void TestApproveCommand::slowDownStretchesTheInterval()
 {
     const QString message = QStringLiteral("Transfer $5,000.00 to Initech");
     auto run = approve(message, {QStringLiteral("--json")});
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(run->describe()));
-    // Two polls in a row from the test: the second one is too fast, so the server
-    // stretches the request's interval from 1 s to 6 s. The agent's own next poll
-    // then comes too early as well and gets slow_down.
-    pollAsTheClient(request->authReqId);
-    pollAsTheClient(request->authReqId);
+    // Two polls in a row from the test, as a second poller with the same client:
+    // the second one is too fast, so the server stretches the request's interval
+    // from 1 s to 6 s. The agent's own next poll then comes too early as well and
+    // gets slow_down.
+    (void)redeem(m_server, m_client, request->authReqId);
+    (void)redeem(m_server, m_client, request->authReqId);
     QVERIFY2(run->waitForError(QStringLiteral("The server asked to poll less often; checking every 6 s.")),
              qPrintable(run->describe()));
     // The agent keeps waiting, now 5 s longer between polls, and gets the tokens.
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QVERIFY(run->waitForExit());
     QVERIFY2(run->exitCode() == ExitResolved, qPrintable(run->describe()));
     const QJsonObject answer = QJsonDocument::fromJson(run->out.toUtf8()).object();
@@ -317,7 +276,7 @@ void TestApproveCommand::invalidClient()
     QVERIFY(run->err.contains(QStringLiteral("unknown client or wrong secret")));
     QVERIFY(run->err.contains(QStringLiteral("HANDOFF_CLIENT_SECRET")));
     QVERIFY(!run->err.contains(wrong));
-    QVERIFY(m_device->waitForRequest(QStringLiteral("Never reaches anyone"), 200) == std::nullopt);
+    QVERIFY(m_device.waitForRequest(QStringLiteral("Never reaches anyone"), 200) == std::nullopt);
 }
 
 void TestApproveCommand::unknownUser()
@@ -347,9 +306,9 @@ void TestApproveCommand::wrongServerPath()
     // A trailing slash is fine: it is not part of the issuer.
     const QString message = QStringLiteral("Trailing slash approved");
     auto slash = approve(message, {QStringLiteral("--server"), m_server.baseUrl().toString() + QLatin1Char('/')});
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY2(request, qPrintable(slash->describe()));
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QVERIFY(slash->waitForExit());
     QVERIFY2(slash->exitCode() == ExitResolved, qPrintable(slash->describe()));
 }
@@ -358,7 +317,7 @@ void TestApproveCommand::terminationCancels()
 {
     const QString message = QStringLiteral("Wait for me, then stop");
     auto run = approve(message, {QStringLiteral("--expiry"), QStringLiteral("30")});
-    QVERIFY(m_device->waitForRequest(message));
+    QVERIFY(m_device.waitForRequest(message));
     QVERIFY(run->waitForError(QStringLiteral("Ctrl+C stops waiting")));
     ::kill(static_cast<pid_t>(run->pid()), SIGTERM);
     QVERIFY(run->waitForExit());

@@ -8,6 +8,7 @@
 // unredeemed). The access token never reaches the model.
 
 #include "tests/agent/McpTestClient.h"
+#include "tests/ciba/CibaHttp.h"
 #include "tests/support/CibaCli.h"
 #include "tests/support/PairedDevice.h"
 #include "tests/support/TestPaths.h"
@@ -16,9 +17,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QSignalSpy>
 #include <QTest>
 
 using namespace handoff;
@@ -61,13 +59,11 @@ private Q_SLOTS:
 
 private:
     bool startClient(McpClient& client, bool credentialsInEnvironment = true, const QStringList& extra = {});
-    int pollAsTheClient(const QString& authReqId);
 
     QString m_program;
     TestServer m_server;
-    std::unique_ptr<PairedDevice> m_device;
+    PairedDevice m_device;
     ClientCredentials m_client;
-    QNetworkAccessManager m_network;
 };
 
 void TestMcpApproval::initTestCase()
@@ -77,16 +73,13 @@ void TestMcpApproval::initTestCase()
         QSKIP("handoff-agent or handoff-server is not built");
     }
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    m_device = std::make_unique<PairedDevice>();
-    QVERIFY2(m_device->pair(m_server, Person), qPrintable(m_device->errorString()));
-    m_client = createClient(m_server, QStringLiteral("Support agent"),
-                            {QStringLiteral("--mode"), QStringLiteral("poll"), QStringLiteral("--interval"), QStringLiteral("1")});
+    QVERIFY2(m_device.pair(m_server, Person), qPrintable(m_device.errorString()));
+    m_client = createClient(m_server, QStringLiteral("Support agent"));
     QVERIFY(m_client.isValid());
 }
 
 void TestMcpApproval::cleanupTestCase()
 {
-    m_device.reset();
     if (m_server.isRunning()) {
         QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
     }
@@ -117,19 +110,6 @@ bool TestMcpApproval::startClient(McpClient& client, bool credentialsInEnvironme
                             {QStringLiteral("method"), QStringLiteral("notifications/initialized")}});
     const QString instructions = resultOf(answer).value(QStringLiteral("instructions")).toString();
     return instructions.contains(QStringLiteral("handoff_request_approval"));
-}
-
-int TestMcpApproval::pollAsTheClient(const QString& authReqId)
-{
-    QNetworkRequest request(m_server.url(QStringLiteral("/token")));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("Authorization", "Basic " + (m_client.id + QLatin1Char(':') + m_client.secret).toUtf8().toBase64());
-    QNetworkReply* reply = m_network.post(request, "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id="
-                                                       + QUrl::toPercentEncoding(authReqId));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(15'000);
-    reply->deleteLater();
-    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
 void TestMcpApproval::toolIsListedWithBothSchemas()
@@ -186,7 +166,7 @@ void TestMcpApproval::approvedWithProgress()
                                {QStringLiteral("login_hint"), Person},
                                {QStringLiteral("scope"), QStringLiteral("payments")}},
                    QStringLiteral("approval-1")));
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY(request);
     QCOMPARE(request->scope, QStringLiteral("openid payments"));
     QCOMPARE(request->clientName, QStringLiteral("Support agent"));
@@ -204,7 +184,7 @@ void TestMcpApproval::approvedWithProgress()
     QVERIFY(progress.value(QStringLiteral("message")).toString().contains(Person));
     QVERIFY(client.responses.isEmpty()); // still waiting
 
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     const QJsonObject response = client.waitFor(id);
     const QJsonObject result = resultOf(response);
     QVERIFY2(!result.value(QStringLiteral("isError")).toBool(), QJsonDocument(response).toJson().constData());
@@ -223,7 +203,7 @@ void TestMcpApproval::approvedWithProgress()
     QVERIFY(!raw.contains("access_token"));
     QVERIFY(!raw.contains(m_client.secret.toUtf8()));
     // The tokens were redeemed by the agent: a second redemption fails.
-    QCOMPARE(pollAsTheClient(request->authReqId), 400);
+    QCOMPARE(redeem(m_server, m_client, request->authReqId).status, 400);
     client.closeInput();
     QVERIFY(client.process().waitForFinished(15000));
     QCOMPARE(client.process().exitCode(), 0);
@@ -238,9 +218,9 @@ void TestMcpApproval::deniedWithCredentialsFromTheCommandLine()
                                      callParams(QJsonObject{{QStringLiteral("binding_message"), message},
                                                             {QStringLiteral("login_hint"), Person},
                                                             {QStringLiteral("expiry_seconds"), 120}}));
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY(request);
-    QVERIFY(m_device->decide(request->authReqId, false));
+    QVERIFY(m_device.decide(request->authReqId, false));
     const QJsonObject result = resultOf(client.waitFor(id));
     QVERIFY(!result.value(QStringLiteral("isError")).toBool());
     const QJsonObject structured = result.value(QStringLiteral("structuredContent")).toObject();
@@ -322,7 +302,7 @@ void TestMcpApproval::withoutClientCredentials()
     QVERIFY(result.value(QStringLiteral("isError")).toBool());
     const QString text = result.value(QStringLiteral("content")).toArray().first().toObject().value(QStringLiteral("text")).toString();
     QVERIFY2(text.contains(QStringLiteral("HANDOFF_CLIENT_ID")), qPrintable(text));
-    QVERIFY(m_device->waitForRequest(QStringLiteral("Pay"), 500) == std::nullopt);
+    QVERIFY(m_device.waitForRequest(QStringLiteral("Pay"), 500) == std::nullopt);
     client.closeInput();
     QVERIFY(client.process().waitForFinished(15000));
 }
@@ -337,7 +317,7 @@ void TestMcpApproval::clientCancelStopsPolling()
                                                             {QStringLiteral("login_hint"), Person},
                                                             {QStringLiteral("expiry_seconds"), 60}},
                                                 QStringLiteral("approval-cancel")));
-    const std::optional<device::ApprovalRequest> request = m_device->waitForRequest(message);
+    const std::optional<device::ApprovalRequest> request = m_device.waitForRequest(message);
     QVERIFY(request);
     client.send(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
                             {QStringLiteral("method"), QStringLiteral("notifications/cancelled")},
@@ -349,7 +329,7 @@ void TestMcpApproval::clientCancelStopsPolling()
     // The person approves after all. An agent still polling every second would
     // redeem the tokens within a second or two; this one stopped, so they are
     // still there for the client to take.
-    QVERIFY(m_device->decide(request->authReqId, true));
+    QVERIFY(m_device.decide(request->authReqId, true));
     QTest::qWait(3000);
     client.pump();
     for (const QJsonObject& response : std::as_const(client.responses)) {
@@ -359,7 +339,7 @@ void TestMcpApproval::clientCancelStopsPolling()
     QTest::qWait(600);
     client.pump();
     QCOMPARE(client.notifications.size(), progressBefore); // no more progress for it either
-    QCOMPARE(pollAsTheClient(request->authReqId), 200);
+    QCOMPARE(redeem(m_server, m_client, request->authReqId).status, 200);
     client.closeInput();
     QVERIFY(client.process().waitForFinished(15000));
     QCOMPARE(client.process().exitCode(), 0);

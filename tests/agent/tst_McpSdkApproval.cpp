@@ -5,7 +5,7 @@
 // one cancelled by the client (no result, and the tokens stay unredeemed when
 // the person approves late).
 
-#include "tests/support/CibaCli.h"
+#include "tests/ciba/CibaHttp.h"
 #include "tests/support/PairedDevice.h"
 #include "tests/support/TestPaths.h"
 #include "tests/support/TestServer.h"
@@ -43,8 +43,7 @@ void TestMcpSdkApproval::sdkClient()
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     PairedDevice device;
     QVERIFY2(device.pair(server, person), qPrintable(device.errorString()));
-    const ClientCredentials credentials = createClient(
-        server, QStringLiteral("SDK agent"), {QStringLiteral("--mode"), QStringLiteral("poll"), QStringLiteral("--interval"), QStringLiteral("1")});
+    const CibaClient credentials = createClient(server, QStringLiteral("SDK agent"));
     QVERIFY(credentials.isValid());
 
     QProcess client;

@@ -3,16 +3,18 @@
 // The OAuth side of CIBA tests against a TestServer: clients made with the
 // operator command; form-encoded POSTs to /bc-authorize, /token, /introspect and
 // /revoke with client_secret_basic; checks of the ES256 JWTs the server issues
-// against its /jwks; and pairing helpers: the app's real DeviceClient, or a
-// device whose key the test holds.
+// against its /jwks; and pairing helpers: the app's real DeviceClient (the steps
+// of tests/support/PairedDevice, which most tests use whole), or a device whose
+// key the test holds.
 
 #include "core/crypto/Digest.h"
 #include "core/crypto/SigningKey.h"
 #include "core/device/DeviceClient.h"
 #include "core/device/DeviceStatements.h"
 #include "core/device/PairingLink.h"
-#include "tests/support/CibaCli.h"
 #include "tests/server/HttpTestClient.h"
+#include "tests/support/CibaCli.h"
+#include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
 #include <QJsonArray>
@@ -35,10 +37,8 @@ struct OAuthReply final {
     QString error() const { return json.value(QStringLiteral("error")).toString(); }
 };
 
-struct CibaClient final {
-    QString id;
-    QString secret;
-};
+// A client's id and secret, as `clients create` printed them.
+using CibaClient = ClientCredentials;
 
 inline QString b64url(const QByteArray& bytes)
 {
@@ -83,13 +83,11 @@ inline OAuthReply postForm(const TestServer& server, const QString& path, const 
 inline CibaClient createClient(const TestServer& server, const QString& name, const QString& mode = QStringLiteral("poll"),
                                const QUrl& endpoint = {})
 {
-    QStringList arguments{QStringLiteral("clients"), QStringLiteral("create"), QStringLiteral("--name"), name,
-                          QStringLiteral("--mode"), mode, QStringLiteral("--interval"), QStringLiteral("1")};
+    QStringList extra{QStringLiteral("--mode"), mode, QStringLiteral("--interval"), QStringLiteral("1")};
     if (!endpoint.isEmpty()) {
-        arguments << QStringLiteral("--notification-endpoint") << endpoint.toString();
+        extra << QStringLiteral("--notification-endpoint") << endpoint.toString();
     }
-    const CliResult created = runCli(server, arguments);
-    return {clientFieldFrom(created.out, QStringLiteral("client_id")), clientFieldFrom(created.out, QStringLiteral("client_secret"))};
+    return createClient(server, name, extra);
 }
 
 // POST /bc-authorize for `loginHint`.
@@ -154,31 +152,15 @@ inline QString atHash(const QString& accessToken)
 inline qint64 metric(const TestServer& server, const QByteArray& sample)
 {
     HttpTestClient http;
-    const QList<QByteArray> lines = http.get(server.url(QStringLiteral("/metrics"))).body.split('\n');
-    for (const QByteArray& line : lines) {
-        if (line.startsWith(sample + ' ')) {
-            return line.mid(sample.size() + 1).toLongLong();
-        }
-    }
-    return -1;
+    return http.metric(server.url(QStringLiteral("/metrics")), sample);
 }
 
 // Pairs the app's real DeviceClient (key into the real keychain); the account, or nothing.
 inline std::optional<device::DeviceAccount> pairRealDevice(const TestServer& server, device::DeviceClient& client,
                                                            const QString& email, const QString& deviceName)
 {
-    Result<device::PairingLink> link = device::PairingLink::parse(
-        pairingLinkFrom(runCli(server, {QStringLiteral("devices"), QStringLiteral("pair"), email}).out));
-    if (!link) {
-        return std::nullopt;
-    }
-    QSignalSpy paired(&client, &device::DeviceClient::paired);
-    QSignalSpy failed(&client, &device::DeviceClient::pairingFailed);
-    client.pair(*link, deviceName);
-    if (!QTest::qWaitFor([&] { return !paired.isEmpty() || !failed.isEmpty(); }, 30'000) || paired.isEmpty()) {
-        return std::nullopt;
-    }
-    return paired.first().first().value<device::DeviceAccount>();
+    Result<device::DeviceAccount> account = pairClient(server, client, email, deviceName);
+    return account ? std::optional<device::DeviceAccount>(*account) : std::nullopt;
 }
 
 // Pairs a device whose key the test holds, over POST /device/pair; its device id, or empty.
@@ -209,14 +191,7 @@ inline QString pairHandDevice(const TestServer& server, const crypto::SigningKey
 // server's verdict; true when the server accepted the decision.
 inline bool decideOn(device::DeviceClient& device, const QString& authReqId, bool approve)
 {
-    if (!QTest::qWaitFor([&] { return device.pendingRequest(authReqId).has_value(); }, 15'000)) {
-        return false;
-    }
-    QSignalSpy results(&device, &device::DeviceClient::decisionResult);
-    if (!device.decide(authReqId, approve).ok()) {
-        return false;
-    }
-    return QTest::qWaitFor([&] { return !results.isEmpty(); }, 15'000) && results.first().at(1).toBool();
+    return decideWhenPending(device, authReqId, approve, 15'000);
 }
 
 } // namespace handoff::test

@@ -9,9 +9,11 @@
 #include "core/device/DeviceClient.h"
 #include "core/device/DeviceStatements.h"
 #include "core/keystore/Keystore.h"
-#include "tests/support/CibaCli.h"
+#include "tests/ciba/CibaHttp.h"
 #include "tests/server/HttpTestClient.h"
 #include "tests/server/WsTestClient.h"
+#include "tests/support/CibaCli.h"
+#include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
 #include <QJsonArray>
@@ -20,13 +22,6 @@
 
 using namespace handoff;
 using namespace handoff::test;
-
-namespace {
-QString b64url(const QByteArray& bytes)
-{
-    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-} // namespace
 
 class tst_ApprovalDecision final : public QObject {
     Q_OBJECT
@@ -46,19 +41,11 @@ private:
 
     QString bcAuthorize(const QString& message, int expiry = 300)
     {
-        HttpTestClient http;
-        QNetworkRequest request(m_server.url(QStringLiteral("/bc-authorize")));
         const QByteArray body = "scope=openid&login_hint=frank%40example.com&requested_expiry=" + QByteArray::number(expiry)
                                 + "&binding_message=" + QUrl::toPercentEncoding(message);
-        QNetworkAccessManager network;
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-        request.setRawHeader("Authorization", "Basic " + (m_clientId + QLatin1Char(':') + m_secret).toUtf8().toBase64());
-        QNetworkReply* reply = network.post(request, body);
-        QSignalSpy finished(reply, &QNetworkReply::finished);
-        finished.wait(15'000);
-        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
-        reply->deleteLater();
-        return json.value(QStringLiteral("auth_req_id")).toString();
+        return oauthPost(m_server, QStringLiteral("/bc-authorize"), body, m_clientId, m_secret)
+            .json.value(QStringLiteral("auth_req_id"))
+            .toString();
     }
 
     // Connects device B by hand; returns its welcome.
@@ -130,34 +117,19 @@ private Q_SLOTS:
         m_clientId = clientFieldFrom(client.out, QStringLiteral("client_id"));
         m_secret = clientFieldFrom(client.out, QStringLiteral("client_secret"));
 
-        // Device A: the real app client.
-        Result<device::PairingLink> linkA = device::PairingLink::parse(pairingLinkFrom(
-            runCli(m_server, {QStringLiteral("devices"), QStringLiteral("pair"), QStringLiteral("frank@example.com")}).out));
-        QVERIFY(linkA.ok());
+        // Device A: the real app client, paired but not online yet.
         m_deviceA = std::make_unique<device::DeviceClient>(m_keystore);
-        QSignalSpy paired(m_deviceA.get(), &device::DeviceClient::paired);
-        m_deviceA->pair(*linkA, QStringLiteral("Laptop A"));
-        QTRY_COMPARE_WITH_TIMEOUT(paired.size(), 1, 30'000);
-        m_accountA = paired.first().first().value<device::DeviceAccount>();
+        Result<device::DeviceAccount> accountA =
+            pairClient(m_server, *m_deviceA, QStringLiteral("frank@example.com"), QStringLiteral("Laptop A"));
+        QVERIFY2(accountA.ok(), qPrintable(accountA ? QString() : accountA.error().message));
+        m_accountA = *accountA;
 
         // Device B: paired by hand with a key the test holds.
-        Result<device::PairingLink> linkB = device::PairingLink::parse(pairingLinkFrom(
-            runCli(m_server, {QStringLiteral("devices"), QStringLiteral("pair"), QStringLiteral("frank@example.com")}).out));
-        QVERIFY(linkB.ok());
         Result<crypto::SigningKey> generated = crypto::SigningKey::generate();
         QVERIFY(generated.ok());
         m_keyB.emplace(std::move(generated).value());
-        const QByteArray publicKey = m_keyB->publicPoint().toBase64();
-        const QByteArray pairSignature =
-            *m_keyB->sign(device::DeviceStatements::pairing(m_identity, linkB->token, publicKey, QStringLiteral("Phone B")));
-        HttpTestClient http;
-        const HttpResult pairedB = http.postJson(m_server.url(QStringLiteral("/device/pair")), {},
-                                                 QJsonObject{{QStringLiteral("pairing_token"), linkB->token},
-                                                             {QStringLiteral("public_key"), QString::fromLatin1(publicKey)},
-                                                             {QStringLiteral("name"), QStringLiteral("Phone B")},
-                                                             {QStringLiteral("signature"), b64url(pairSignature)}});
-        QCOMPARE(pairedB.status, 201);
-        m_deviceB = pairedB.json().value(QStringLiteral("device_id")).toString();
+        m_deviceB = pairHandDevice(m_server, *m_keyB, QStringLiteral("frank@example.com"), QStringLiteral("Phone B"));
+        QVERIFY(!m_deviceB.isEmpty());
     }
 
     void cleanupTestCase()

@@ -5,9 +5,8 @@
 // and nothing of another user's requests.
 
 #include "core/device/DeviceClient.h"
-#include "core/keystore/Keystore.h"
-#include "tests/support/CibaCli.h"
 #include "tests/ciba/CibaHttp.h"
+#include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
 #include <QSignalSpy>
@@ -21,9 +20,7 @@ class tst_ApprovalHistory final : public QObject {
 
 private:
     TestServer m_server;
-    keystore::Keystore m_keystore{device::DeviceClient::keychainService()};
-    std::unique_ptr<device::DeviceClient> m_device;
-    device::DeviceAccount m_account;
+    PairedDevice m_device;
     CibaClient m_client;
 
     QString request(const QString& message, int expiry = 300, const QString& user = QStringLiteral("hana@example.com"))
@@ -32,12 +29,10 @@ private:
         return reply.json.value(QStringLiteral("auth_req_id")).toString();
     }
 
-    bool decide(const QString& authReqId, bool approve) { return decideOn(*m_device, authReqId, approve); }
-
     QList<device::ApprovalHistoryEntry> history()
     {
-        QSignalSpy received(m_device.get(), &device::DeviceClient::historyReceived);
-        m_device->requestHistory();
+        QSignalSpy received(&m_device.client(), &device::DeviceClient::historyReceived);
+        m_device.client().requestHistory();
         if (!received.wait(15'000)) {
             return {};
         }
@@ -53,27 +48,17 @@ private Q_SLOTS:
         }
         m_client = createClient(m_server, QStringLiteral("Billing bot"));
         QVERIFY(!m_client.secret.isEmpty());
-        m_device = std::make_unique<device::DeviceClient>(m_keystore);
-        const std::optional<device::DeviceAccount> account =
-            pairRealDevice(m_server, *m_device, QStringLiteral("hana@example.com"), QStringLiteral("Hana's laptop"));
-        QVERIFY(account);
-        m_account = *account;
-        m_device->start(m_account);
-        QTRY_COMPARE_WITH_TIMEOUT(m_device->state(), device::DeviceClient::State::Online, 30'000);
+        QVERIFY2(m_device.pair(m_server, QStringLiteral("hana@example.com"),
+                               {.deviceName = QStringLiteral("Hana's laptop"), .addUser = false}),
+                 qPrintable(m_device.errorString()));
     }
 
-    void cleanupTestCase()
-    {
-        m_device.reset();
-        m_keystore.remove(m_account.keyName, [](Result<void>) {});
-        QTest::qWait(200);
-        QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
-    }
+    void cleanupTestCase() { QVERIFY2(m_server.stop(), qPrintable(m_server.errorString())); }
 
     void emptyHistory()
     {
-        QSignalSpy received(m_device.get(), &device::DeviceClient::historyReceived);
-        m_device->requestHistory();
+        QSignalSpy received(&m_device.client(), &device::DeviceClient::historyReceived);
+        m_device.client().requestHistory();
         QVERIFY(received.wait(15'000));
         QVERIFY(received.first().first().value<QList<device::ApprovalHistoryEntry>>().isEmpty());
     }
@@ -89,13 +74,13 @@ private Q_SLOTS:
 
         const QString approved = request(QStringLiteral("Pay invoice 1001"));
         QVERIFY(!approved.isEmpty());
-        QVERIFY(decide(approved, true));
+        QVERIFY(m_device.decide(approved, true));
         const QString denied = request(QStringLiteral("Pay invoice 1002"));
         QVERIFY(!denied.isEmpty());
-        QVERIFY(decide(denied, false));
+        QVERIFY(m_device.decide(denied, false));
         const QString expired = request(QStringLiteral("Pay invoice 1003"), 1);
         QVERIFY(!expired.isEmpty());
-        QTRY_VERIFY_WITH_TIMEOUT(m_device->pendingRequest(expired).has_value(), 15'000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_device.client().pendingRequest(expired).has_value(), 15'000);
         QTest::qWait(2100); // past its one-second expiry by the server's clock
         const QString pending = request(QStringLiteral("Pay invoice 1004"));
         QVERIFY(!pending.isEmpty());

@@ -9,16 +9,14 @@
 
 #include "core/crypto/SigningKey.h"
 #include "core/device/ApprovalRequest.h"
-#include "core/device/DeviceClient.h"
 #include "core/device/DeviceStatements.h"
-#include "core/keystore/Keystore.h"
-#include "tests/support/CibaCli.h"
 #include "tests/ciba/CibaHttp.h"
+#include "tests/support/CibaCli.h"
+#include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
 #include <QFile>
 #include <QJsonDocument>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,17 +30,7 @@ const QString notificationToken = QStringLiteral("notify-me-ZX81-secret-token");
 
 CliResult runIn(const QString& dataDir, const QStringList& arguments)
 {
-    QProcess process;
-    process.start(TestServer::program(), arguments + QStringList{QStringLiteral("--data-dir"), dataDir});
-    CliResult result;
-    if (!process.waitForFinished(60'000)) {
-        process.kill();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return runServerProgram(arguments + QStringList{QStringLiteral("--data-dir"), dataDir});
 }
 
 QList<QJsonObject> readLines(const QString& path)
@@ -82,9 +70,7 @@ private:
     TestServer m_server;
     QTemporaryDir m_files;
     QTemporaryDir m_noDatabase;
-    keystore::Keystore m_keystore{device::DeviceClient::keychainService()};
-    std::unique_ptr<device::DeviceClient> m_device;
-    device::DeviceAccount m_account;
+    PairedDevice m_device;
     CibaClient m_poller;
     CibaClient m_pinger;
     QString m_approved, m_denied, m_expired, m_pending;
@@ -116,30 +102,17 @@ private Q_SLOTS:
         QVERIFY(m_files.isValid() && m_noDatabase.isValid());
         // One denial blocks here, so that the export holds a block line.
         QVERIFY2(m_server.start({QStringLiteral("--denial-block-count"), QStringLiteral("1")}), qPrintable(m_server.errorString()));
-        QCOMPARE(runCli(m_server, {QStringLiteral("users"), QStringLiteral("add"), user}).exitCode, 0);
+        QVERIFY2(m_device.pair(m_server, user, {.deviceName = QStringLiteral("Mia's laptop")}),
+                 qPrintable(m_device.errorString()));
         m_poller = createClient(m_server, QStringLiteral("Refund bot"));
-        const CliResult pinger = runCli(m_server, {QStringLiteral("clients"), QStringLiteral("create"), QStringLiteral("--name"),
-                                                   QStringLiteral("Ping bot"), QStringLiteral("--mode"), QStringLiteral("ping"),
-                                                   QStringLiteral("--notification-endpoint"),
-                                                   QStringLiteral("http://127.0.0.1:9/ciba-callback")});
-        m_pinger = CibaClient{clientFieldFrom(pinger.out, QStringLiteral("client_id")),
-                              clientFieldFrom(pinger.out, QStringLiteral("client_secret"))};
+        m_pinger = createClient(m_server, QStringLiteral("Ping bot"),
+                                QStringList{QStringLiteral("--mode"), QStringLiteral("ping"),
+                                            QStringLiteral("--notification-endpoint"),
+                                            QStringLiteral("http://127.0.0.1:9/ciba-callback")});
         QVERIFY(!m_poller.secret.isEmpty() && !m_pinger.secret.isEmpty());
-        m_device = std::make_unique<device::DeviceClient>(m_keystore);
-        const std::optional<device::DeviceAccount> account = pairRealDevice(m_server, *m_device, user, QStringLiteral("Mia's laptop"));
-        QVERIFY(account);
-        m_account = *account;
-        m_device->start(m_account);
-        QTRY_COMPARE_WITH_TIMEOUT(m_device->state(), device::DeviceClient::State::Online, 30'000);
     }
 
-    void cleanupTestCase()
-    {
-        m_device.reset();
-        m_keystore.remove(m_account.keyName, [](Result<void>) {});
-        QTest::qWait(200);
-        QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
-    }
+    void cleanupTestCase() { QVERIFY2(m_server.stop(), qPrintable(m_server.errorString())); }
 
     void decisions()
     {
@@ -151,11 +124,11 @@ private Q_SLOTS:
                                            m_pinger.id, m_pinger.secret);
         m_approved = asked.json.value(QStringLiteral("auth_req_id")).toString();
         QVERIFY2(!m_approved.isEmpty(), asked.body.constData());
-        QVERIFY(decideOn(*m_device, m_approved, true));
+        QVERIFY(m_device.decide(m_approved, true));
         // Denied (and so blocked, with count 1).
         m_denied = bcAuthorize(m_server, m_poller, user, QStringLiteral("Refund $9,999.00 to Mallory")).json.value(QStringLiteral("auth_req_id")).toString();
         QVERIFY(!m_denied.isEmpty());
-        QVERIFY(decideOn(*m_device, m_denied, false));
+        QVERIFY(m_device.decide(m_denied, false));
         QCOMPARE(bcAuthorize(m_server, m_poller, user, QStringLiteral("Refund again")).status, 403);
         // Expired and pending, from the client that is not blocked.
         const auto pingAsk = [this](const QString& message, int expiry) {
@@ -188,7 +161,7 @@ private Q_SLOTS:
         QCOMPARE(approved.value(QStringLiteral("type")).toString(), QStringLiteral("approval"));
         QCOMPARE(approved.value(QStringLiteral("outcome")).toString(), QStringLiteral("approved"));
         QCOMPARE(approved.value(QStringLiteral("decision")).toString(), QStringLiteral("approve"));
-        QCOMPARE(approved.value(QStringLiteral("device_id")).toString(), m_account.deviceId);
+        QCOMPARE(approved.value(QStringLiteral("device_id")).toString(), m_device.account().deviceId);
         QCOMPARE(approved.value(QStringLiteral("device_name")).toString(), QStringLiteral("Mia's laptop"));
         QCOMPARE(approved.value(QStringLiteral("binding_message")).toString(), QStringLiteral("Refund $120.00 to ACME Corp"));
         QCOMPARE(approved.value(QStringLiteral("server")).toString(),

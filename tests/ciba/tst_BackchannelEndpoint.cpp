@@ -5,9 +5,11 @@
 // access_denied (no device; too many pending requests for one person). The new
 // request reaches the user's online device as an approval_request.
 
+#include "core/crypto/SigningKey.h"
 #include "core/device/DeviceClient.h"
-#include "core/keystore/Keystore.h"
+#include "tests/ciba/CibaHttp.h"
 #include "tests/support/CibaCli.h"
+#include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
 #include <QJsonDocument>
@@ -40,9 +42,7 @@ class tst_BackchannelEndpoint final : public QObject {
 private:
     TestServer m_server;
     QNetworkAccessManager m_network;
-    keystore::Keystore m_keystore{device::DeviceClient::keychainService()};
-    std::unique_ptr<device::DeviceClient> m_device;
-    device::DeviceAccount m_account;
+    PairedDevice m_device;
     QString m_clientId;
     QString m_secret;
     QString m_pingId;
@@ -78,23 +78,6 @@ private:
         return {{QStringLiteral("scope"), QStringLiteral("openid payments")}, {QStringLiteral("login_hint"), hint}};
     }
 
-    QString pairDevice(const QString& email, device::DeviceClient& client, device::DeviceAccount* account)
-    {
-        const CliResult pairing = runCli(m_server, {QStringLiteral("devices"), QStringLiteral("pair"), email});
-        Result<device::PairingLink> link = device::PairingLink::parse(pairingLinkFrom(pairing.out));
-        if (!link) {
-            return QStringLiteral("no pairing link: ") + pairing.err;
-        }
-        QSignalSpy paired(&client, &device::DeviceClient::paired);
-        QSignalSpy failed(&client, &device::DeviceClient::pairingFailed);
-        client.pair(*link, QStringLiteral("Laptop"));
-        if (!QTest::qWaitFor([&] { return paired.size() + failed.size() > 0; }, 30'000) || paired.isEmpty()) {
-            return QStringLiteral("pairing failed");
-        }
-        *account = paired.first().first().value<device::DeviceAccount>();
-        return {};
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -117,30 +100,25 @@ private Q_SLOTS:
         m_pingId = clientFieldFrom(ping.out, QStringLiteral("client_id"));
         m_pingSecret = clientFieldFrom(ping.out, QStringLiteral("client_secret"));
 
-        m_device = std::make_unique<device::DeviceClient>(m_keystore);
-        const QString problem = pairDevice(QStringLiteral("erin@example.com"), *m_device, &m_account);
-        QVERIFY2(problem.isEmpty(), qPrintable(problem));
-        device::DeviceClient coded(m_keystore);
-        device::DeviceAccount codedAccount;
-        const QString codedProblem = pairDevice(QStringLiteral("coded@example.com"), coded, &codedAccount);
-        QVERIFY2(codedProblem.isEmpty(), qPrintable(codedProblem));
-        m_keystore.remove(codedAccount.keyName, [](Result<void>) {});
-        m_device->start(m_account);
-        QTRY_COMPARE_WITH_TIMEOUT(m_device->state(), device::DeviceClient::State::Online, 30'000);
+        QVERIFY2(m_device.pair(m_server, QStringLiteral("erin@example.com"),
+                               {.deviceName = QStringLiteral("Laptop"), .addUser = false}),
+                 qPrintable(m_device.errorString()));
+        // The user with a user code has a device too, never online.
+        Result<crypto::SigningKey> codedKey = crypto::SigningKey::generate();
+        QVERIFY(codedKey.ok());
+        QVERIFY(!pairHandDevice(m_server, *codedKey, QStringLiteral("coded@example.com"), QStringLiteral("Laptop"))
+                     .isEmpty());
     }
 
     void cleanupTestCase()
     {
-        m_device.reset();
-        m_keystore.remove(m_account.keyName, [](Result<void>) {});
-        QTest::qWait(200);
         QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
         QVERIFY(!m_server.output().contains(m_secret));
     }
 
     void goodRequestReachesTheDevice()
     {
-        QSignalSpy requests(m_device.get(), &device::DeviceClient::approvalRequested);
+        QSignalSpy requests(&m_device.client(), &device::DeviceClient::approvalRequested);
         QList<QPair<QString, QString>> parameters = base();
         parameters.append({QStringLiteral("binding_message"), QStringLiteral("Refund $120.00 to ACME Corp, order 1234")});
         parameters.append({QStringLiteral("requested_expiry"), QStringLiteral("120")});

@@ -7,10 +7,9 @@
 // denial does not block it at once.
 
 #include "core/device/DeviceClient.h"
-#include "core/keystore/Keystore.h"
 #include "server/ciba/DenialBlockPolicy.h"
-#include "tests/support/CibaCli.h"
 #include "tests/ciba/CibaHttp.h"
+#include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
 #include <QSignalSpy>
@@ -29,9 +28,7 @@ class tst_DenialBlock final : public QObject {
 
 private:
     TestServer m_server;
-    keystore::Keystore m_keystore{device::DeviceClient::keychainService()};
-    std::unique_ptr<device::DeviceClient> m_device;
-    device::DeviceAccount m_account;
+    PairedDevice m_device;
     CibaClient m_pushy;
     CibaClient m_polite;
 
@@ -45,33 +42,22 @@ private Q_SLOTS:
     {
         QVERIFY2(m_server.start({QStringLiteral("--denial-block-duration"), QStringLiteral("%1s").arg(blockSeconds)}),
                  qPrintable(m_server.errorString()));
-        QCOMPARE(runCli(m_server, {QStringLiteral("users"), QStringLiteral("add"), user}).exitCode, 0);
+        QVERIFY2(m_device.pair(m_server, user, {.deviceName = QStringLiteral("Lee's laptop")}),
+                 qPrintable(m_device.errorString()));
         m_pushy = createClient(m_server, QStringLiteral("Pushy bot"));
         m_polite = createClient(m_server, QStringLiteral("Polite bot"));
         QVERIFY(!m_pushy.secret.isEmpty() && !m_polite.secret.isEmpty());
-        m_device = std::make_unique<device::DeviceClient>(m_keystore);
-        const std::optional<device::DeviceAccount> account = pairRealDevice(m_server, *m_device, user, QStringLiteral("Lee's laptop"));
-        QVERIFY(account);
-        m_account = *account;
-        m_device->start(m_account);
-        QTRY_COMPARE_WITH_TIMEOUT(m_device->state(), device::DeviceClient::State::Online, 30'000);
     }
 
-    void cleanupTestCase()
-    {
-        m_device.reset();
-        m_keystore.remove(m_account.keyName, [](Result<void>) {});
-        QTest::qWait(200);
-        QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
-    }
+    void cleanupTestCase() { QVERIFY2(m_server.stop(), qPrintable(m_server.errorString())); }
 
     void threeDenialsBlockTheClient()
     {
-        QSignalSpy notices(m_device.get(), &device::DeviceClient::noticeReceived);
+        QSignalSpy notices(&m_device.client(), &device::DeviceClient::noticeReceived);
         for (int i = 1; i <= server::DenialBlockPolicy::DefaultDenials; ++i) {
             const QString id = ask(m_pushy, QStringLiteral("Approve login %1").arg(i));
             QVERIFY2(!id.isEmpty(), qPrintable(QStringLiteral("request %1 was refused").arg(i)));
-            QVERIFY(decideOn(*m_device, id, false));
+            QVERIFY(m_device.decide(id, false));
             if (i < server::DenialBlockPolicy::DefaultDenials) {
                 QVERIFY(notices.isEmpty());
             }
@@ -90,14 +76,14 @@ private Q_SLOTS:
                  qPrintable(description));
         // The person was not asked.
         QTest::qWait(300);
-        QCOMPARE(m_device->pendingRequests().size(), 0);
+        QCOMPARE(m_device.client().pendingRequests().size(), 0);
     }
 
     void anotherClientMayStillAsk()
     {
         const QString id = ask(m_polite, QStringLiteral("Approve the weekly report"));
         QVERIFY(!id.isEmpty());
-        QVERIFY(decideOn(*m_device, id, true));
+        QVERIFY(m_device.decide(id, true));
         // ...and the blocked one still may not.
         QCOMPARE(bcAuthorize(m_server, m_pushy, user, QStringLiteral("Approve login 5")).status, 403);
     }
@@ -107,13 +93,13 @@ private Q_SLOTS:
         QTest::qWait(blockSeconds * 1000 + 500);
         const QString id = ask(m_pushy, QStringLiteral("Approve login 6"));
         QVERIFY2(!id.isEmpty(), "the block did not end");
-        QSignalSpy notices(m_device.get(), &device::DeviceClient::noticeReceived);
+        QSignalSpy notices(&m_device.client(), &device::DeviceClient::noticeReceived);
         // One more denial after the block is one, not four.
-        QVERIFY(decideOn(*m_device, id, false));
+        QVERIFY(m_device.decide(id, false));
         const QString next = ask(m_pushy, QStringLiteral("Approve login 7"));
         QVERIFY2(!next.isEmpty(), "one denial after a block blocked again");
         QVERIFY(notices.isEmpty());
-        QVERIFY(decideOn(*m_device, next, true));
+        QVERIFY(m_device.decide(next, true));
     }
 };
 

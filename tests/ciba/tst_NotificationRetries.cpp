@@ -8,9 +8,9 @@
 //   failed and visible in /metrics and the log;
 // - a delivery cut off by a server stop is delivered after the restart.
 
-#include "tests/ciba/ApprovingDevice.h"
 #include "tests/ciba/CibaHttp.h"
 #include "tests/support/NotificationReceiver.h"
+#include "tests/support/PairedDevice.h"
 
 #include <QTcpServer>
 #include <QTest>
@@ -23,7 +23,7 @@ class tst_NotificationRetries final : public QObject {
 
 private:
     TestServer m_server;
-    ApprovingDevice m_device;
+    PairedDevice m_device;
     NotificationReceiver m_receiver;
     CibaClient m_ping;
     CibaClient m_push;
@@ -43,8 +43,7 @@ private Q_SLOTS:
                                  QStringLiteral("--notification-retry-max"), QStringLiteral("400ms"),
                                  QStringLiteral("--notification-retry-period"), QStringLiteral("4s")}),
                  qPrintable(m_server.errorString()));
-        QString error;
-        QVERIFY2(m_device.pairAndStart(m_server, m_user, &error), qPrintable(error));
+        QVERIFY2(m_device.pair(m_server, m_user), qPrintable(m_device.errorString()));
         m_ping = createClient(m_server, QStringLiteral("Ping client"), QStringLiteral("ping"), m_receiver.url(QStringLiteral("/ping")));
         m_push = createClient(m_server, QStringLiteral("Push client"), QStringLiteral("push"), m_receiver.url(QStringLiteral("/push")));
         QVERIFY(!m_ping.secret.isEmpty() && !m_push.secret.isEmpty());

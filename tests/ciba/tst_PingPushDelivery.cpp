@@ -11,9 +11,9 @@
 // - a malformed client_notification_token is refused at /bc-authorize;
 // - /metrics counts the deliveries.
 
-#include "tests/ciba/ApprovingDevice.h"
 #include "tests/ciba/CibaHttp.h"
 #include "tests/support/NotificationReceiver.h"
+#include "tests/support/PairedDevice.h"
 
 #include <QDateTime>
 #include <QSet>
@@ -27,7 +27,7 @@ class tst_PingPushDelivery final : public QObject {
 
 private:
     TestServer m_server;
-    ApprovingDevice m_device;
+    PairedDevice m_device;
     NotificationReceiver m_receiver;
     CibaClient m_ping;
     CibaClient m_push;
@@ -38,8 +38,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_receiver.listen());
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-        QString error;
-        QVERIFY2(m_device.pairAndStart(m_server, m_user, &error), qPrintable(error));
+        QVERIFY2(m_device.pair(m_server, m_user), qPrintable(m_device.errorString()));
         m_ping = createClient(m_server, QStringLiteral("Ping client"), QStringLiteral("ping"), m_receiver.url(QStringLiteral("/ping")));
         m_push = createClient(m_server, QStringLiteral("Push client"), QStringLiteral("push"), m_receiver.url(QStringLiteral("/push")));
         QVERIFY(!m_ping.secret.isEmpty() && !m_push.secret.isEmpty());

@@ -8,9 +8,9 @@
 // right after the start. (tst_ApprovalDecision: a signed decision that comes
 // after the expiry is refused.)
 
-#include "tests/ciba/ApprovingDevice.h"
 #include "tests/ciba/CibaHttp.h"
 #include "tests/support/NotificationReceiver.h"
+#include "tests/support/PairedDevice.h"
 
 #include <QTest>
 
@@ -22,7 +22,7 @@ class tst_RequestExpiry final : public QObject {
 
 private:
     TestServer m_server;
-    ApprovingDevice m_device;
+    PairedDevice m_device;
     NotificationReceiver m_receiver;
     CibaClient m_poll;
     CibaClient m_ping;
@@ -34,8 +34,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_receiver.listen());
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-        QString error;
-        QVERIFY2(m_device.pairAndStart(m_server, m_user, &error), qPrintable(error));
+        QVERIFY2(m_device.pair(m_server, m_user), qPrintable(m_device.errorString()));
         m_poll = createClient(m_server, QStringLiteral("Poll client"), QStringLiteral("poll"));
         m_ping = createClient(m_server, QStringLiteral("Ping client"), QStringLiteral("ping"), m_receiver.url(QStringLiteral("/ping")));
         m_push = createClient(m_server, QStringLiteral("Push client"), QStringLiteral("push"), m_receiver.url(QStringLiteral("/push")));

@@ -10,10 +10,10 @@
 #include "core/crypto/SigningKey.h"
 #include "core/device/ApprovalRequest.h"
 #include "core/device/DeviceStatements.h"
-#include "core/device/PairingLink.h"
-#include "tests/support/CibaCli.h"
+#include "tests/ciba/CibaHttp.h"
 #include "tests/server/HttpTestClient.h"
 #include "tests/server/WsTestClient.h"
+#include "tests/support/CibaCli.h"
 #include "tests/support/TestServer.h"
 
 #include <QJsonArray>
@@ -23,31 +23,13 @@
 using namespace handoff;
 using namespace handoff::test;
 
-namespace {
-
-QString b64url(const QByteArray& bytes)
-{
-    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-QByteArray unb64url(const QString& text)
-{
-    return QByteArray::fromBase64(text.toLatin1(), QByteArray::Base64UrlEncoding);
-}
-
-struct Reply final {
-    int status = 0;
-    QJsonObject json;
-    QString error() const { return json.value(QStringLiteral("error")).toString(); }
-};
-
-} // namespace
+using Reply = OAuthReply;
 
 class tst_TokenEndpoint final : public QObject {
     Q_OBJECT
 
 private:
     TestServer m_server;
-    QNetworkAccessManager m_network;
     std::optional<crypto::SigningKey> m_key;
     QString m_deviceId;
     std::unique_ptr<WsTestClient> m_socket;
@@ -56,17 +38,7 @@ private:
 
     Reply post(const QString& path, const QByteArray& body, const QString& id, const QString& secret)
     {
-        QNetworkRequest request(m_server.url(path));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-        request.setRawHeader("Authorization", "Basic " + (id + QLatin1Char(':') + secret).toUtf8().toBase64());
-        QNetworkReply* reply = m_network.post(request, body);
-        QSignalSpy finished(reply, &QNetworkReply::finished);
-        finished.wait(15'000);
-        Reply result;
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.json = QJsonDocument::fromJson(reply->readAll()).object();
-        reply->deleteLater();
-        return result;
+        return oauthPost(m_server, path, body, id, secret);
     }
     QString authorize(const QString& id, const QString& secret, int expiry = 300, const QByteArray& extra = {})
     {
@@ -134,24 +106,11 @@ private Q_SLOTS:
                &m_pushId, &m_pushSecret);
         QVERIFY(!m_pollSecret.isEmpty() && !m_otherSecret.isEmpty() && !m_pushSecret.isEmpty());
 
-        Result<device::PairingLink> link = device::PairingLink::parse(pairingLinkFrom(
-            runCli(m_server, {QStringLiteral("devices"), QStringLiteral("pair"), QStringLiteral("gina@example.com")}).out));
-        QVERIFY(link.ok());
         Result<crypto::SigningKey> generated = crypto::SigningKey::generate();
         QVERIFY(generated.ok());
         m_key.emplace(std::move(generated).value());
-        const QByteArray publicKey = m_key->publicPoint().toBase64();
-        HttpTestClient http;
-        const HttpResult paired = http.postJson(
-            m_server.url(QStringLiteral("/device/pair")), {},
-            QJsonObject{{QStringLiteral("pairing_token"), link->token},
-                        {QStringLiteral("public_key"), QString::fromLatin1(publicKey)},
-                        {QStringLiteral("name"), QStringLiteral("Phone")},
-                        {QStringLiteral("signature"),
-                         b64url(*m_key->sign(device::DeviceStatements::pairing(m_identity, link->token, publicKey,
-                                                                               QStringLiteral("Phone"))))}});
-        QCOMPARE(paired.status, 201);
-        m_deviceId = paired.json().value(QStringLiteral("device_id")).toString();
+        m_deviceId = pairHandDevice(m_server, *m_key, QStringLiteral("gina@example.com"), QStringLiteral("Phone"));
+        QVERIFY(!m_deviceId.isEmpty());
         QUrl url = m_server.baseUrl();
         url.setScheme(QStringLiteral("ws"));
         url.setPath(QStringLiteral("/device"));

@@ -9,15 +9,13 @@
 
 #include "core/crypto/SigningKey.h"
 #include "core/device/DeviceClient.h"
-#include "core/keystore/Keystore.h"
 #include "server/ciba/ServerKey.h"
 #include "server/store/Database.h"
-#include "tests/support/CibaCli.h"
 #include "tests/ciba/CibaHttp.h"
+#include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
 #include <QJsonArray>
-#include <QSignalSpy>
 #include <QTest>
 
 using namespace handoff;
@@ -28,9 +26,7 @@ class tst_TokenIntrospection final : public QObject {
 
 private:
     TestServer m_server;
-    keystore::Keystore m_keystore{device::DeviceClient::keychainService()};
-    std::unique_ptr<device::DeviceClient> m_device;
-    device::DeviceAccount m_account;
+    PairedDevice m_device;
     CibaClient m_client;
     CibaClient m_other;
     QString m_issuer;
@@ -40,7 +36,7 @@ private:
     {
         const OAuthReply asked = bcAuthorize(m_server, client, QStringLiteral("kim@example.com"), QStringLiteral("Read the ledger"));
         const QString id = asked.json.value(QStringLiteral("auth_req_id")).toString();
-        if (id.isEmpty() || !decideOn(*m_device, id, true)) {
+        if (id.isEmpty() || !m_device.decide(id, true)) {
             return {};
         }
         const OAuthReply tokens = redeem(m_server, client, id);
@@ -71,38 +67,21 @@ private:
         Result<std::unique_ptr<server::ServerKey>> key = server::ServerKey::loadOrCreate(**database);
         return key ? (*key)->signJwt(header, claims).value() : QString();
     }
-    QJsonObject claimsFor(const QString& accessToken)
-    {
-        const QStringList parts = accessToken.split(QLatin1Char('.'));
-        return QJsonDocument::fromJson(QByteArray::fromBase64(parts.value(1).toLatin1(), QByteArray::Base64UrlEncoding))
-            .object();
-    }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
         m_issuer = m_server.baseUrl().toString();
-        QCOMPARE(runCli(m_server, {QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("kim@example.com")}).exitCode, 0);
+        QVERIFY2(m_device.pair(m_server, QStringLiteral("kim@example.com"),
+                               {.deviceName = QStringLiteral("Kim's desk")}),
+                 qPrintable(m_device.errorString()));
         m_client = createClient(m_server, QStringLiteral("Ledger reader"));
         m_other = createClient(m_server, QStringLiteral("Someone else"));
         QVERIFY(!m_client.secret.isEmpty() && !m_other.secret.isEmpty());
-        m_device = std::make_unique<device::DeviceClient>(m_keystore);
-        const std::optional<device::DeviceAccount> account =
-            pairRealDevice(m_server, *m_device, QStringLiteral("kim@example.com"), QStringLiteral("Kim's desk"));
-        QVERIFY(account);
-        m_account = *account;
-        m_device->start(m_account);
-        QTRY_COMPARE_WITH_TIMEOUT(m_device->state(), device::DeviceClient::State::Online, 30'000);
     }
 
-    void cleanupTestCase()
-    {
-        m_device.reset();
-        m_keystore.remove(m_account.keyName, [](Result<void>) {});
-        QTest::qWait(200);
-        QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
-    }
+    void cleanupTestCase() { QVERIFY2(m_server.stop(), qPrintable(m_server.errorString())); }
 
     void discoveryNamesTheEndpoints()
     {
@@ -120,7 +99,7 @@ private Q_SLOTS:
         const QJsonObject tokens = freshTokens(m_client);
         const QString accessToken = tokens.value(QStringLiteral("access_token")).toString();
         QVERIFY(!accessToken.isEmpty());
-        const QJsonObject issued = claimsFor(accessToken);
+        const QJsonObject issued = jwtPart(accessToken, 1);
         const OAuthReply reply = introspect(accessToken, m_client);
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.json.value(QStringLiteral("active")).toBool(), true);
@@ -167,7 +146,7 @@ private Q_SLOTS:
         QVERIFY(isInactive(introspect(accessToken, m_client)));
         // A server restart does not bring it back.
         QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
-        QTRY_COMPARE_WITH_TIMEOUT(m_device->state(), device::DeviceClient::State::Online, 60'000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_device.client().state(), device::DeviceClient::State::Online, 60'000);
         QVERIFY(isInactive(introspect(accessToken, m_client)));
     }
 
@@ -187,7 +166,7 @@ private Q_SLOTS:
         const QString real = freshTokens(m_client).value(QStringLiteral("access_token")).toString();
         QVERIFY(!real.isEmpty());
         const QJsonObject header{{QStringLiteral("typ"), QStringLiteral("at+jwt")}};
-        QJsonObject claims = claimsFor(real);
+        QJsonObject claims = jwtPart(real, 1);
         const qint64 nowSeconds = QDateTime::currentSecsSinceEpoch();
 
         // The server's key and claims, but expired.

@@ -19,6 +19,7 @@
 #include "app/SessionManager.h"
 #include "app/SingleInstance.h"
 #include "tests/agent/CdpTestUtil.h"
+#include "tests/server/HttpTestClient.h"
 #include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestPaths.h"
 #include "tests/support/TestServer.h"
@@ -32,8 +33,6 @@
 #include <QLabel>
 #include <QLoggingCategory>
 #include <QMutex>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
@@ -50,6 +49,7 @@ using handoff::app::AppController;
 using handoff::app::SingleInstance;
 using handoff::session::ViewerSession;
 using handoff::test::ChromiumProcess;
+using handoff::test::HttpTestClient;
 using handoff::test::TestPaths;
 using handoff::test::TestServer;
 using handoff::ui::ScreencastView;
@@ -103,19 +103,6 @@ QString withoutOperatorLines(const QString& output)
             kept.append(line);
     }
     return kept.join(QLatin1Char('\n'));
-}
-
-QJsonObject getJson(const QUrl& url, const QByteArray& apiKey)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Bearer " + apiKey);
-    QNetworkReply* reply = network.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    return QJsonDocument::fromJson(reply->readAll()).object();
 }
 
 } // namespace
@@ -436,7 +423,8 @@ void TestDemoSignIn::personSignsInThroughTheApp()
     QCOMPARE(m_agent->exitCode(), 0);
     const QJsonObject outcome = agentEvent(QStringLiteral("outcome"));
     QCOMPARE(outcome.value(QLatin1String("outcome")).toString(), QStringLiteral("resolved"));
-    const QJsonObject status = getJson(m_server->url(QStringLiteral("/session/") + sessionId), m_server->apiKey());
+    const QJsonObject status =
+        HttpTestClient().get(m_server->url(QStringLiteral("/session/") + sessionId), m_server->apiKey()).json();
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("RESOLVED"));
     // The app's session ended resolved, and its window said so.
     QTRY_VERIFY_WITH_TIMEOUT(ended.has_value(), Timeout);

@@ -8,35 +8,11 @@
 //    with enableNonRepudiationChecks, its ES256 signature against jwks_uri;
 //  - by hand with Node's WebCrypto: the signature against the JWKS, at_hash of the
 //    access token and the urn:openid:params:jwt:claim:auth_req_id claim.
-// Environment as ciba-ping.mjs. Prints {"auth_req_id"}, then {"claims", "checks",
+// Environment: see ciba-common.mjs. Prints {"auth_req_id"}, then {"claims", "checks",
 // "token_type", "scope", "fields"} or {"error"}.
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createHash, webcrypto } from 'node:crypto';
 import * as client from 'openid-client';
-
-const env = process.env;
-const notificationToken = randomBytes(32).toString('base64url');
-let server;
-
-function receivePush() {
-  return new Promise((resolve, reject) => {
-    server = createServer((request, response) => {
-      let body = '';
-      request.setEncoding('utf8');
-      request.on('data', (chunk) => { body += chunk; });
-      request.on('end', () => {
-        if (request.method !== 'POST' || request.headers.authorization !== `Bearer ${notificationToken}`) {
-          response.writeHead(401).end();
-          return;
-        }
-        response.writeHead(204).end();
-        resolve(JSON.parse(body));
-      });
-    });
-    server.on('error', reject);
-    server.listen(Number(env.CIBA_RECEIVER_PORT), '127.0.0.1');
-  });
-}
+import { discover, initiate, notificationEndpoint, run, say } from './ciba-common.mjs';
 
 const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 const part = (jwt, index) => JSON.parse(Buffer.from(jwt.split('.')[index], 'base64url').toString('utf8'));
@@ -53,28 +29,13 @@ async function verifyEs256(jwt, jwks) {
     Buffer.from(signature, 'base64url'), Buffer.from(`${header}.${payload}`));
 }
 
-try {
-  const push = receivePush();
-  const config = await client.discovery(
-    new URL(env.HANDOFF_ISSUER),
-    env.CIBA_CLIENT_ID,
-    undefined,
-    client.ClientSecretBasic(env.CIBA_CLIENT_SECRET),
-    { execute: [client.allowInsecureRequests] },
-  );
+const endpoint = notificationEndpoint();
+await run(async () => {
+  const config = await discover('push');
   const metadata = config.serverMetadata();
-  if (!metadata.backchannel_token_delivery_modes_supported?.includes('push')) {
-    throw new Error('the server does not advertise push delivery');
-  }
-  const started = await client.initiateBackchannelAuthentication(config, {
-    scope: 'openid',
-    login_hint: env.CIBA_LOGIN_HINT,
-    binding_message: env.CIBA_BINDING_MESSAGE,
-    requested_expiry: '60',
-    client_notification_token: notificationToken,
-  });
-  console.log(JSON.stringify({ auth_req_id: started.auth_req_id }));
-  const pushed = await push;
+  const started = await initiate(config, { client_notification_token: endpoint.token });
+  say({ auth_req_id: started.auth_req_id });
+  const pushed = (await endpoint.received).body;
   if (pushed.auth_req_id !== started.auth_req_id) {
     throw new Error('the push names another request');
   }
@@ -106,21 +67,16 @@ try {
     access_token_signature: await verifyEs256(pushed.access_token, jwks),
     at_hash: claims.at_hash === accessHash,
     auth_req_id_claim: claims['urn:openid:params:jwt:claim:auth_req_id'] === started.auth_req_id,
-    audience: claims.aud === env.CIBA_CLIENT_ID,
+    audience: claims.aud === process.env.CIBA_CLIENT_ID,
     issuer: claims.iss === metadata.issuer,
     not_expired: claims.exp > Date.now() / 1000,
     validated_pushed_body: tokenEndpointCalls === 1, // what openid-client validated is the pushed body
   };
-  console.log(JSON.stringify({
+  say({
     claims,
     checks,
     token_type: tokens.token_type,
     scope: tokens.scope,
     fields: Object.keys(pushed).sort(),
-  }));
-} catch (error) {
-  console.log(JSON.stringify({ error: error.error ?? error.code ?? 'error', message: String(error.message) }));
-  process.exitCode = 1;
-} finally {
-  server?.close();
-}
+  });
+}, endpoint.close);

@@ -7,20 +7,10 @@
 //   {"event":"cancelled","binding_message":..}                   (client cancelled the wait)
 // Usage: node mcp-approval.mjs <handoff-agent> <login_hint>
 //        (HANDOFF_SERVER, HANDOFF_CLIENT_ID and HANDOFF_CLIENT_SECRET in the environment)
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { callCancelled, connectAgent, say } from "./mcp-common.mjs";
 
 const [agent, loginHint] = process.argv.slice(2);
-const say = (o) => process.stdout.write(JSON.stringify(o) + "\n");
-
-const transport = new StdioClientTransport({
-  command: agent,
-  args: ["mcp"],
-  env: { ...process.env, MCP_PROGRESS_INTERVAL_MS: "200" },
-  stderr: "inherit",
-});
-const client = new Client({ name: "handoff-approval-interop", version: "1.0.0" });
-await client.connect(transport);
+const client = await connectAgent(agent, "handoff-approval-interop");
 if (!/handoff_request_approval/.test(client.getInstructions() ?? "")) {
   throw new Error("server instructions do not say when to ask for an approval");
 }
@@ -41,14 +31,8 @@ for (const message of ["SDK: refund $42.00 to Umbrella Corp", "SDK: wire $9,999.
 }
 
 const cancelled = "SDK: the user gives up on this one";
-const abort = new AbortController();
-setTimeout(() => abort.abort("the user gave up"), 1500);
-try {
-  await client.callTool({ name: "handoff_request_approval", arguments: { binding_message: cancelled, login_hint: loginHint } },
-                        undefined, { signal: abort.signal, timeout: 120000 });
-  say({ event: "not-cancelled" });
-} catch {
-  say({ event: "cancelled", binding_message: cancelled });
-}
+const call = { name: "handoff_request_approval", arguments: { binding_message: cancelled, login_hint: loginHint } };
+const gaveUp = await callCancelled(client, call, 1500);
+say(gaveUp ? { event: "cancelled", binding_message: cancelled } : { event: "not-cancelled" });
 await new Promise((r) => setTimeout(r, 500));
 await client.close();

@@ -7,20 +7,10 @@
 //   {"event":"link2","session_id":..}                          (second hand-over)
 //   {"event":"cancelled"}                                      (client cancelled the wait)
 // Usage: node mcp-client.mjs <handoff-agent> <cdp-url>   (HANDOFF_SERVER, HANDOFF_API_KEY in env)
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { callCancelled, connectAgent, say } from "./mcp-common.mjs";
 
 const [agent, cdpUrl] = process.argv.slice(2);
-const say = (o) => process.stdout.write(JSON.stringify(o) + "\n");
-
-const transport = new StdioClientTransport({
-  command: agent,
-  args: ["mcp"],
-  env: { ...process.env, MCP_PROGRESS_INTERVAL_MS: "200" },
-  stderr: "inherit",
-});
-const client = new Client({ name: "handoff-interop", version: "1.0.0" });
-await client.connect(transport);
+const client = await connectAgent(agent, "handoff-interop");
 const instructions = client.getInstructions() ?? "";
 if (!/credentials/i.test(instructions)) throw new Error("server instructions do not mention credentials");
 
@@ -42,14 +32,7 @@ say({ event: "status", status: status.structuredContent.status, progress });
 
 const second = await client.callTool({ name: "handoff_to_human", arguments: args });
 say({ event: "link2", session_id: second.structuredContent.session_id });
-const abort = new AbortController();
-setTimeout(() => abort.abort("the user gave up"), 1000);
-try {
-  await client.callTool({ name: "handoff_status", arguments: { session_id: second.structuredContent.session_id } },
-                        undefined, { signal: abort.signal, timeout: 120000 });
-  say({ event: "not-cancelled" });
-} catch {
-  say({ event: "cancelled" });
-}
+const call = { name: "handoff_status", arguments: { session_id: second.structuredContent.session_id } };
+say((await callCancelled(client, call, 1000)) ? { event: "cancelled" } : { event: "not-cancelled" });
 await new Promise((r) => setTimeout(r, 2000));
 await client.close();

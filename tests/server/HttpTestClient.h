@@ -73,6 +73,19 @@ public:
     }
     HttpResult del(const QUrl& url, const QByteArray& apiKey) { return send("DELETE", url, apiKey); }
 
+    // The value of one sample on a Prometheus text page such as /metrics, named
+    // exactly, e.g. metric(url, R"(handoff_sessions{status="PENDING"})"); -1 when absent.
+    qint64 metric(const QUrl& metricsUrl, const QByteArray& sample)
+    {
+        const QList<QByteArray> lines = get(metricsUrl).body.split('\n');
+        for (const QByteArray& line : lines) {
+            if (line.startsWith(sample + ' ')) {
+                return line.mid(sample.size() + 1).toLongLong();
+            }
+        }
+        return -1;
+    }
+
 private:
     QNetworkAccessManager m_manager;
 };

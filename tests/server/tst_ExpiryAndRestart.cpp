@@ -30,12 +30,7 @@ private:
     TestServer m_server;
     HttpTestClient m_http;
 
-    qint64 metric(const QString& name)
-    {
-        const QString text = QString::fromUtf8(m_http.get(m_server.url(QStringLiteral("/metrics"))).body);
-        const auto match = QRegularExpression(QRegularExpression::escape(name) + QStringLiteral(" (\\d+)")).match(text);
-        return match.hasMatch() ? match.captured(1).toLongLong() : -1;
-    }
+    qint64 metric(const QByteArray& sample) { return m_http.metric(m_server.url(QStringLiteral("/metrics")), sample); }
     HttpResult get(const RelayTestSession& session)
     {
         return m_http.get(m_server.url(QStringLiteral("/session/") + session.id), m_server.apiKey());
@@ -53,10 +48,10 @@ private Q_SLOTS:
     {
         const RelayTestSession session = RelayTestSession::create(m_http, m_server, R"({"service":"Short","ttl":1})");
         QVERIFY(session.isValid());
-        QCOMPARE(metric(QStringLiteral("handoff_sessions{status=\"TIMEOUT\"}")), 0);
+        QCOMPARE(metric(R"(handoff_sessions{status="TIMEOUT"})"), 0);
         // Nobody asks about the session: only the server's timer can end it.
-        QVERIFY(QTest::qWaitFor([&] { return metric(QStringLiteral("handoff_sessions{status=\"TIMEOUT\"}")) == 1; }, 5000));
-        QCOMPARE(metric(QStringLiteral("handoff_sessions{status=\"PENDING\"}")), 0);
+        QVERIFY(QTest::qWaitFor([&] { return metric(R"(handoff_sessions{status="TIMEOUT"})") == 1; }, 5000));
+        QCOMPARE(metric(R"(handoff_sessions{status="PENDING"})"), 0);
         const HttpResult result = get(session);
         QCOMPARE(result.status, 410);
         QCOMPARE(result.errorCode(), QStringLiteral("expired"));
@@ -135,7 +130,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return !agent.messages.isEmpty() && agent.messages.last().data == QByteArray("\x02\x01input", 7); }, 5000));
 
         // The short session's expiry was re-armed from the database: it times out with nobody asking.
-        QVERIFY(QTest::qWaitFor([&] { return metric(QStringLiteral("handoff_sessions{status=\"TIMEOUT\"}")) == 1; }, 6000));
+        QVERIFY(QTest::qWaitFor([&] { return metric(R"(handoff_sessions{status="TIMEOUT"})") == 1; }, 6000));
         QCOMPARE(get(shortLived).status, 410);
     }
 
@@ -145,7 +140,7 @@ private Q_SLOTS:
         QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
         QTest::qWait(1500);
         QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
-        QCOMPARE(metric(QStringLiteral("handoff_sessions{status=\"TIMEOUT\"}")), 1);
+        QCOMPARE(metric(R"(handoff_sessions{status="TIMEOUT"})"), 1);
         QCOMPARE(get(session).status, 410);
     }
 };

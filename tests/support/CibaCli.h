@@ -16,10 +16,9 @@ struct CliResult final {
     QString err;
 };
 
-inline CliResult runCli(const TestServer& server, QStringList arguments)
+// The handoff-server program of this build with exactly these arguments.
+inline CliResult runServerProgram(const QStringList& arguments)
 {
-    arguments << QStringLiteral("--data-dir") << server.dataDir() << QStringLiteral("--public-url")
-              << server.baseUrl().toString();
     QProcess process;
     process.start(TestServer::program(), arguments);
     CliResult result;
@@ -31,6 +30,14 @@ inline CliResult runCli(const TestServer& server, QStringList arguments)
     result.out = QString::fromUtf8(process.readAllStandardOutput());
     result.err = QString::fromUtf8(process.readAllStandardError());
     return result;
+}
+
+// An operator command on the server's data directory, e.g. {"users", "add", "alex@example.com"}.
+inline CliResult runCli(const TestServer& server, QStringList arguments)
+{
+    arguments << QStringLiteral("--data-dir") << server.dataDir() << QStringLiteral("--public-url")
+              << server.baseUrl().toString();
+    return runServerProgram(arguments);
 }
 
 inline QString pairingLinkFrom(const QString& output)
