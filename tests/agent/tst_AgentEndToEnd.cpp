@@ -21,6 +21,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrlQuery>
@@ -412,6 +413,7 @@ void TestAgentEndToEnd::commandLineExitCodes()
     const auto run = [&](QProcess& agent) {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HANDOFF_API_KEY"), QString::fromLatin1(m_server->apiKey()));
+        env.remove(QStringLiteral("QT_LOGGING_RULES")); // the defaults a person gets
         agent.setProcessEnvironment(env);
         agent.start(program, {QStringLiteral("to-human"), QStringLiteral("--server"), m_server->baseUrl().toString(),
                               QStringLiteral("--cdp-url"), m_chromium->httpEndpoint().toString(),
@@ -447,6 +449,10 @@ void TestAgentEndToEnd::commandLineExitCodes()
     QTRY_VERIFY_WITH_TIMEOUT(resolved.state() == QProcess::NotRunning, 20000);
     QCOMPARE(resolved.exitCode(), 0);
     const QByteArray output = resolved.readAll();
+    // By default stderr says what happens, not every DevTools command (debug lines).
+    const QByteArray diagnostics = resolved.readAllStandardError();
+    QVERIFY2(!QString::fromUtf8(diagnostics).contains(QRegularExpression(QStringLiteral(R"(-> \d+ [A-Z]\w+\.\w+)"))),
+             diagnostics.right(400).constData());
     QVERIFY(output.contains("\"outcome\":\"resolved\""));
     QVERIFY(output.contains("\"event\":\"sas\""));
     QVERIFY(!output.contains(m_server->apiKey()));
