@@ -8,6 +8,7 @@
 
 #include <QFileInfo>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QThread>
@@ -40,6 +41,19 @@ QProcessEnvironment offscreen()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     return env;
+}
+
+// A settings file for the real app in `dir` that has already answered the
+// first-start question about handoff:// links: the app then starts no xdg-mime
+// child, which, killed half-way through being spawned, would briefly hold the
+// lock file's flock and make the lock look alive.
+QString answeredSettings(const QTemporaryDir& dir)
+{
+    const QString path = dir.filePath(QStringLiteral("settings.ini"));
+    QSettings settings(path, QSettings::IniFormat);
+    settings.setValue(QStringLiteral("desktop/schemeHandlerAnswer"), QStringLiteral("declined"));
+    settings.sync();
+    return path;
 }
 
 } // namespace
@@ -159,7 +173,7 @@ void TestSingleInstance::staleLockIsTakenOver()
     QProcess crashed;
     crashed.setProcessEnvironment(offscreen());
     crashed.start(program, {QStringLiteral("--instance-dir"), dir.path(), QStringLiteral("--config"),
-                            dir.filePath(QStringLiteral("settings.ini"))});
+                            answeredSettings(dir)});
     SingleInstance probe(dir.path());
     QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(probe.serverName()), 20000);
     crashed.kill(); // SIGKILL: lock file and socket stay behind
@@ -177,7 +191,7 @@ void TestSingleInstance::secondProcessForwardsItsLinkAndExits0()
         QSKIP("the handoff program is not built");
     QTemporaryDir dir;
     const QStringList common{QStringLiteral("--instance-dir"), dir.path(), QStringLiteral("--config"),
-                             dir.filePath(QStringLiteral("settings.ini"))};
+                             answeredSettings(dir)};
     QProcess first;
     first.setProcessEnvironment(offscreen());
     first.setProcessChannelMode(QProcess::MergedChannels);
