@@ -23,6 +23,7 @@ CdpClient::CdpClient(QObject* parent)
 {
     m_socket->setMaxAllowedIncomingMessageSize(MaxIncomingMessageBytes);
     m_socket->setMaxAllowedIncomingFrameSize(MaxIncomingMessageBytes);
+    m_targetRetry.setSingleShot(true);
     m_timeoutTimer.setInterval(TimeoutTickMs);
     connect(&m_timeoutTimer, &QTimer::timeout, this, &CdpClient::checkTimeouts);
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
@@ -70,15 +71,21 @@ void CdpClient::connectTo(const QUrl& endpoint, const QString& targetSelector)
     }
     QUrl listUrl = *base;
     listUrl.setPath(QStringLiteral("/json/list"));
+    m_targetDeadline = QDeadlineTimer(m_targetWaitMs);
+    requestTargetList(listUrl, targetSelector);
+}
+
+void CdpClient::requestTargetList(const QUrl& listUrl, const QString& selector)
+{
     QNetworkRequest request(listUrl);
     request.setTransferTimeout(DiscoveryTimeoutMs);
     QNetworkReply* reply = m_network->get(request);
     m_discovery = reply;
     connect(reply, &QNetworkReply::finished, this,
-            [this, reply, targetSelector] { onDiscoveryFinished(reply, targetSelector); });
+            [this, reply, listUrl, selector] { onDiscoveryFinished(reply, listUrl, selector); });
 }
 
-void CdpClient::onDiscoveryFinished(QNetworkReply* reply, const QString& selector)
+void CdpClient::onDiscoveryFinished(QNetworkReply* reply, const QUrl& listUrl, const QString& selector)
 {
     reply->deleteLater();
     m_discovery.clear();
@@ -94,6 +101,12 @@ void CdpClient::onDiscoveryFinished(QNetworkReply* reply, const QString& selecto
         return;
     }
     Result<CdpTarget> chosen = CdpTargets::choose(*targets, selector);
+    if (!chosen && chosen.error().code == QLatin1String("cdp_no_target") && !m_targetDeadline.hasExpired()) {
+        m_targetRetry.disconnect(this);
+        connect(&m_targetRetry, &QTimer::timeout, this, [this, listUrl, selector] { requestTargetList(listUrl, selector); });
+        m_targetRetry.start(TargetRetryMs);
+        return;
+    }
     if (!chosen) {
         fail(chosen.error());
         return;
@@ -116,6 +129,7 @@ void CdpClient::fail(const Error& error)
 
 void CdpClient::disconnectFromTarget()
 {
+    m_targetRetry.stop();
     if (m_discovery) {
         m_discovery->abort();
     }

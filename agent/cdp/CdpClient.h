@@ -39,13 +39,19 @@ public:
     static constexpr int DefaultTimeoutMs = 15000;
     // Screencast frames of a 2560x1440 page at quality 90 stay well below this.
     static constexpr qint64 MaxIncomingMessageBytes = 64 * 1024 * 1024;
+    static constexpr int DefaultTargetWaitMs = 10'000;
+    static constexpr int TargetRetryMs = 250;
 
     explicit CdpClient(QObject* parent = nullptr);
     ~CdpClient() override;
 
     // Discovers the target (unless `endpoint` already names a page socket) and
-    // opens its WebSocket. Emits connected() or connectFailed().
+    // opens its WebSocket. Emits connected() or connectFailed(). A browser that
+    // was just started, or is still opening the page, lists it a moment later:
+    // while no target matches, the list is asked again for up to targetWait().
     void connectTo(const QUrl& endpoint, const QString& targetSelector = {});
+    void setTargetWait(int milliseconds) { m_targetWaitMs = milliseconds; }
+    int targetWait() const { return m_targetWaitMs; }
     // Closes the socket; pending commands fail with "cdp_closed".
     void disconnectFromTarget();
 
@@ -73,7 +79,8 @@ private:
     };
 
     void openSocket(const QUrl& wsUrl);
-    void onDiscoveryFinished(QNetworkReply* reply, const QString& selector);
+    void requestTargetList(const QUrl& listUrl, const QString& selector);
+    void onDiscoveryFinished(QNetworkReply* reply, const QUrl& listUrl, const QString& selector);
     void onTextMessage(const QString& message);
     void onSocketClosed();
     void checkTimeouts();
@@ -83,6 +90,9 @@ private:
     QWebSocket* m_socket = nullptr;
     QNetworkAccessManager* m_network = nullptr;
     QPointer<QNetworkReply> m_discovery;
+    QDeadlineTimer m_targetDeadline;
+    int m_targetWaitMs = DefaultTargetWaitMs;
+    QTimer m_targetRetry; // the next /json/list while waiting for the target
     QTimer m_timeoutTimer;
     QHash<qint64, Pending> m_pending;
     CdpTarget m_target;

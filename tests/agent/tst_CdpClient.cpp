@@ -50,6 +50,7 @@ private Q_SLOTS:
     void commandTimeout();
     void eventsArrive();
     void selectTargetByUrlAndId();
+    void waitsForATargetThatOpensLate();
     void connectThroughBrowserSocketUrl();
     void connectThroughPageSocketUrl();
     void connectFailureIsReported();
@@ -66,6 +67,7 @@ void TestCdpClient::initTestCase()
     QVERIFY(m_pages.listen());
     m_pages.setPage("/login", "<html><head><title>login</title></head><body><input id=u></body></html>");
     m_pages.setPage("/other", "<html><head><title>other</title></head><body>other</body></html>");
+    m_pages.setPage("/late", "<html><head><title>late</title></head><body>late</body></html>");
     if (ChromiumProcess::executable().isEmpty()) {
         return; // the browser tests QSKIP
     }
@@ -293,10 +295,28 @@ void TestCdpClient::selectTargetByUrlAndId()
     QCOMPARE(byId.target().id, otherId);
 
     CdpClient none;
+    none.setTargetWait(1000);
     QSignalSpy failed(&none, &CdpClient::connectFailed);
     none.connectTo(m_chromium->httpEndpoint(), QStringLiteral("no-such-page"));
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
     QCOMPARE(failed.at(0).at(0).value<handoff::Error>().code, QStringLiteral("cdp_no_target"));
+}
+
+void TestCdpClient::waitsForATargetThatOpensLate()
+{
+    // An agent started together with its browser asks before the page is listed.
+    REQUIRE_CHROMIUM();
+    CdpClient client;
+    QSignalSpy connected(&client, &CdpClient::connected);
+    QSignalSpy failed(&client, &CdpClient::connectFailed);
+    client.connectTo(m_chromium->httpEndpoint(), QStringLiteral("/late"));
+    QTest::qWait(3 * CdpClient::TargetRetryMs); // it has looked, found nothing, and keeps looking
+    QVERIFY(connected.isEmpty() && failed.isEmpty());
+    const QString lateId = m_chromium->openPage(m_pages.url(QStringLiteral("/late")));
+    QVERIFY(!lateId.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, 10000);
+    QVERIFY(failed.isEmpty());
+    QCOMPARE(client.target().id, lateId);
 }
 
 void TestCdpClient::connectThroughBrowserSocketUrl()
