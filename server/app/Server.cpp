@@ -27,17 +27,23 @@ QString Server::defaultDataDir()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 }
 
+Result<std::unique_ptr<Database>> Server::openDatabase(const QString& dataDir)
+{
+    const QString directory = dataDir.isEmpty() ? defaultDataDir() : dataDir;
+    if (directory.isEmpty() || !QDir().mkpath(directory)) {
+        return Error{QStringLiteral("data_dir"), QStringLiteral("cannot create the data directory \"%1\"").arg(directory)};
+    }
+    QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return Database::open(QDir(directory).filePath(databaseFileName()));
+}
+
 Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config, QObject* parent)
 {
-    const QString dataDir = config.dataDir.isEmpty() ? defaultDataDir() : config.dataDir;
-    if (dataDir.isEmpty() || !QDir().mkpath(dataDir)) {
-        return Error{QStringLiteral("data_dir"), QStringLiteral("cannot create the data directory \"%1\"").arg(dataDir)};
-    }
-    QFile::setPermissions(dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    Result<std::unique_ptr<Database>> database = Database::open(QDir(dataDir).filePath(databaseFileName()));
+    Result<std::unique_ptr<Database>> database = openDatabase(config.dataDir);
     if (!database) {
         return database.error();
     }
+    const QString dataDir = config.dataDir.isEmpty() ? defaultDataDir() : config.dataDir;
     return std::unique_ptr<Server>(new Server(config, dataDir, std::move(*database), parent));
 }
 

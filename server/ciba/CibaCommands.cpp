@@ -8,7 +8,6 @@
 #include "server/session/SessionJson.h"
 #include "server/store/Database.h"
 
-#include <QDir>
 
 namespace handoff::server {
 
@@ -228,12 +227,7 @@ int CibaCommands::run(const QStringList& arguments, const QMap<QString, QString>
         err << usage();
         return 2;
     }
-    const QString directory = config.dataDir.isEmpty() ? Server::defaultDataDir() : config.dataDir;
-    if (!QDir().mkpath(directory)) {
-        err << "cannot create the data directory " << directory << "\n";
-        return 1;
-    }
-    Result<std::unique_ptr<Database>> database = Database::open(QDir(directory).filePath(Server::databaseFileName()));
+    Result<std::unique_ptr<Database>> database = Server::openDatabase(config.dataDir);
     if (!database) {
         err << database.error().message << "\n";
         return 1;

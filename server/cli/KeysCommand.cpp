@@ -5,7 +5,6 @@
 #include "server/store/ApiKeyStore.h"
 #include "server/store/Database.h"
 
-#include <QDir>
 
 namespace handoff::server {
 
@@ -25,12 +24,7 @@ int KeysCommand::run(const QStringList& arguments, const QString& name, const QS
         return 2;
     }
     const QString action = arguments.first();
-    const QString directory = dataDir.isEmpty() ? Server::defaultDataDir() : dataDir;
-    if (!QDir().mkpath(directory)) {
-        err << "cannot create the data directory " << directory << "\n";
-        return 1;
-    }
-    Result<std::unique_ptr<Database>> database = Database::open(QDir(directory).filePath(Server::databaseFileName()));
+    Result<std::unique_ptr<Database>> database = Server::openDatabase(dataDir);
     if (!database) {
         err << database.error().message << "\n";
         return 1;

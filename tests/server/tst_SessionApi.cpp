@@ -6,6 +6,9 @@
 #include "tests/support/TestServer.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QTest>
@@ -402,6 +405,33 @@ private Q_SLOTS:
         QCOMPARE(m_server.runKeys({QStringLiteral("revoke"), QStringLiteral("doesnotexist")}), 3);
         QCOMPARE(m_server.runKeys({QStringLiteral("create")}), 2); // --name is required
         QCOMPARE(m_server.runKeys({QStringLiteral("frobnicate")}), 2);
+    }
+
+    // The admin commands open the data directory as the server does: created
+    // owner-only when missing, and a clear error when it cannot be.
+    void keysCommandDataDirectory()
+    {
+        QTemporaryDir scratch;
+        QVERIFY(scratch.isValid());
+        const QString fresh = scratch.filePath(QStringLiteral("fresh"));
+        QProcess keys;
+        keys.start(TestServer::program(), {QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--data-dir"), fresh});
+        QVERIFY(keys.waitForFinished(30000));
+        QCOMPARE(keys.exitCode(), 0);
+        QCOMPARE(QFile::permissions(fresh) & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                               | QFileDevice::WriteOther | QFileDevice::ExeGroup | QFileDevice::ExeOther),
+                 QFileDevice::Permissions());
+
+        QFile blocker(scratch.filePath(QStringLiteral("a-file")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        const QString impossible = blocker.fileName() + QStringLiteral("/data");
+        keys.start(TestServer::program(), {QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--data-dir"), impossible});
+        QVERIFY(keys.waitForFinished(30000));
+        QCOMPARE(keys.exitCode(), 1);
+        const QString error = QString::fromUtf8(keys.readAllStandardError());
+        QVERIFY2(error.contains(QStringLiteral("cannot create the data directory")) && error.contains(impossible),
+                 qPrintable(error));
     }
 };
 
