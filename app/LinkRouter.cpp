@@ -25,15 +25,7 @@ Result<void> LinkRouter::open(const QString& text, Source source)
 {
     if (device::PairingLink::looksLikePairingLink(text))
         return openPairingLink(text, source);
-    auto link = protocol::SessionLinkParser::parse(text);
-    if (!link) {
-        qCWarning(lcLinks) << "Refused a link from" << source << ":" << link.error().code;
-        Q_EMIT linkFailed(link.error().message);
-        return link.error();
-    }
-    Q_EMIT linkAccepted(source);
-    openLink(*link, false);
-    return {};
+    return openSessionLink(protocol::SessionLinkParser::parse(text), source);
 }
 
 Result<void> LinkRouter::open(const QUrl& url, Source source)
@@ -41,7 +33,11 @@ Result<void> LinkRouter::open(const QUrl& url, Source source)
     const QString text = url.toString(QUrl::FullyEncoded);
     if (device::PairingLink::looksLikePairingLink(text))
         return openPairingLink(text, source);
-    auto link = protocol::SessionLinkParser::parse(url);
+    return openSessionLink(protocol::SessionLinkParser::parse(url), source);
+}
+
+Result<void> LinkRouter::openSessionLink(const Result<protocol::SessionLink>& link, Source source)
+{
     if (!link) {
         qCWarning(lcLinks) << "Refused a link from" << source << ":" << link.error().code;
         Q_EMIT linkFailed(link.error().message);

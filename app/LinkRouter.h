@@ -67,6 +67,8 @@ Q_SIGNALS:
 
 private:
     Result<void> openPairingLink(const QString& text, Source source);
+    // Refuses a link that did not parse (saying why), else opens it as a link from `source`.
+    Result<void> openSessionLink(const Result<protocol::SessionLink>& link, Source source);
     void openLink(const protocol::SessionLink& link, bool trusted);
     void askThenShow(session::ViewerSession* session, const QUrl& server);
 
