@@ -10,9 +10,8 @@
 #include "core/protocol/InputEvent.h"
 #include "core/protocol/InputEventCodec.h"
 #include "core/protocol/SecureChannel.h"
-#include "core/protocol/SecureChannelV2.h"
 #include "tests/agent/CdpTestUtil.h"
-#include "tests/server/HttpTestClient.h"
+#include "tests/agent/ScriptedViewer.h"
 #include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestPageServer.h"
 #include "tests/support/TestPaths.h"
@@ -24,8 +23,6 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
-#include <QUrlQuery>
-#include <QWebSocket>
 
 #include <csignal>
 
@@ -35,7 +32,9 @@ using handoff::protocol::InputEventCodec;
 using handoff::protocol::SecureChannel;
 using handoff::protocol::WireMessage;
 using handoff::test::ChromiumProcess;
-using handoff::test::HttpTestClient;
+using handoff::test::LinkParts;
+using handoff::test::parseLink;
+using handoff::test::ScriptedViewer;
 using handoff::test::TestPageServer;
 using handoff::test::TestServer;
 
@@ -52,119 +51,6 @@ const QByteArray LoginPage = R"(<!doctype html><html><head><title>bank login</ti
   <input id="code" name="code" autocomplete="off">
   <button>Sign in</button>
 </form></body></html>)";
-
-// A viewer as the desktop app would be, minus the window: the relay socket and
-// core's channel. Records every byte it sent, to search it for secrets.
-class ScriptedViewer final : public QObject {
-public:
-    ScriptedViewer(QString sessionId, QByteArray fingerprint)
-        : m_sessionId(std::move(sessionId))
-        , m_fingerprint(std::move(fingerprint))
-    {
-        m_socket.setMaxAllowedIncomingMessageSize(8 * 1024 * 1024);
-        connect(&m_socket, &QWebSocket::textMessageReceived, this,
-                [this](const QString& text) { onMessage(WireMessage::text(text.toUtf8())); });
-        connect(&m_socket, &QWebSocket::binaryMessageReceived, this,
-                [this](const QByteArray& data) { onMessage(WireMessage::binary(data)); });
-    }
-
-    void open(const QUrl& url) { m_socket.open(url); }
-    bool isReady() const { return m_channel && m_channel->isReady(); }
-    int frames() const { return m_frames; }
-    QString sas() const { return m_channel ? m_channel->sas() : QString(); }
-    int version() const { return m_channel ? m_channel->version() : 0; }
-    const QByteArray& sentBytes() const { return m_sent; }
-    const QByteArray& receivedBytes() const { return m_received; }
-
-    void send(const InputEvent& event)
-    {
-        auto wire = m_channel->encryptInput(InputEventCodec::serialize(event));
-        QVERIFY(wire.ok());
-        write(*wire);
-    }
-    void sendControl(const QByteArray& json)
-    {
-        auto wire = m_channel->encryptControl(json);
-        QVERIFY(wire.ok());
-        write(*wire);
-    }
-
-private:
-    void write(const WireMessage& m)
-    {
-        m_sent += m.data;
-        if (m.type == WireMessage::Type::Text) {
-            m_socket.sendTextMessage(QString::fromUtf8(m.data));
-        } else {
-            m_socket.sendBinaryMessage(m.data);
-        }
-    }
-
-    void onMessage(const WireMessage& m)
-    {
-        m_received += m.data;
-        if (m.type == WireMessage::Type::Text) {
-            const QJsonObject o = QJsonDocument::fromJson(m.data).object();
-            if (o.value(QLatin1String("type")).toString() == QLatin1String("pubkey")) {
-                if (!m_channel) {
-                    auto channel = SecureChannel::createViewerFor(m.data, m_sessionId, m_fingerprint);
-                    QVERIFY2(channel.ok(), qPrintable(channel.ok() ? QString() : channel.error().message));
-                    m_channel = std::move(channel).value();
-                }
-                auto accepted = m_channel->acceptPeerKey(m.data);
-                QVERIFY2(accepted.ok(), qPrintable(accepted.ok() ? QString() : accepted.error().message));
-                if (m_channel->needsSasConfirmation()) {
-                    m_channel->confirmSas();
-                }
-                for (const WireMessage& reply : std::as_const(accepted->replies)) {
-                    write(reply);
-                }
-                return;
-            }
-            if (o.contains(QLatin1String("type")) && o.value(QLatin1String("type")).toString() != QLatin1String("frame")
-                && o.value(QLatin1String("type")).toString() != QLatin1String("encrypted")) {
-                return; // relay control messages
-            }
-        }
-        if (!m_channel) {
-            return;
-        }
-        auto incoming = m_channel->receive(m);
-        if (incoming.ok() && incoming->kind == handoff::protocol::Incoming::Kind::Frame) {
-            ++m_frames;
-        }
-    }
-
-    QWebSocket m_socket;
-    QString m_sessionId;
-    QByteArray m_fingerprint;
-    std::unique_ptr<SecureChannel> m_channel;
-    QByteArray m_sent;
-    QByteArray m_received;
-    int m_frames = 0;
-};
-
-struct LinkParts final {
-    QString sessionId;
-    QString token;
-    QByteArray fingerprint; // raw 16 bytes, empty without k
-};
-
-LinkParts parseLink(const QUrl& link)
-{
-    LinkParts parts;
-    parts.sessionId = link.path().section(QLatin1Char('/'), -1);
-    const QUrlQuery fragment(link.fragment(QUrl::FullyEncoded));
-    parts.token = fragment.queryItemValue(QStringLiteral("t"), QUrl::FullyDecoded);
-    const QString k = fragment.queryItemValue(QStringLiteral("k"), QUrl::FullyDecoded);
-    if (!k.isEmpty()) {
-        auto raw = handoff::protocol::SecureChannelV2::parseFingerprint(k.toLatin1());
-        if (raw.ok()) {
-            parts.fingerprint = *raw;
-        }
-    }
-    return parts;
-}
 
 } // namespace
 
@@ -189,8 +75,6 @@ private:
     void press(ScriptedViewer& viewer, const QString& key);
     void clickOn(ScriptedViewer& viewer, CdpClient& cdp, const QString& id);
     AgentSessionConfig config(int protocol) const;
-    // GET /session/{id} with the server's API key.
-    QJsonObject sessionOnServer(const QString& sessionId) const;
 
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<ChromiumProcess> m_chromium;
@@ -233,11 +117,6 @@ void TestAgentEndToEnd::cleanupTestCase()
         QVERIFY(!output.contains(QString::fromLatin1(Password)));
         QVERIFY(!output.contains(QString::fromLatin1(Code)));
     }
-}
-
-QJsonObject TestAgentEndToEnd::sessionOnServer(const QString& sessionId) const
-{
-    return HttpTestClient().get(m_server->url(QStringLiteral("/session/") + sessionId), m_server->apiKey()).json();
 }
 
 AgentSessionConfig TestAgentEndToEnd::config(int protocol) const
@@ -346,7 +225,7 @@ void TestAgentEndToEnd::signInThroughEncryptedInput()
     viewer.send(InputEvent::resolved());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
     QCOMPARE(finished.at(0).at(0).value<AgentSession::Outcome>(), AgentSession::Outcome::Resolved);
-    const QJsonObject status = sessionOnServer(parts.sessionId);
+    const QJsonObject status = m_server->session(parts.sessionId);
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("RESOLVED"));
 }
 
@@ -360,7 +239,7 @@ void TestAgentEndToEnd::agentCancelReachesServer()
     session.cancel();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
     QCOMPARE(finished.at(0).at(0).value<AgentSession::Outcome>(), AgentSession::Outcome::Cancelled);
-    const QJsonObject status = sessionOnServer(session.sessionId());
+    const QJsonObject status = m_server->session(session.sessionId());
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"));
 }
 
@@ -465,7 +344,7 @@ void TestAgentEndToEnd::commandLineExitCodes()
     ::kill(static_cast<pid_t>(cancelled.processId()), SIGTERM);
     QVERIFY(cancelled.waitForFinished(20000));
     QCOMPARE(cancelled.exitCode(), 3);
-    const QJsonObject status = sessionOnServer(second.sessionId);
+    const QJsonObject status = m_server->session(second.sessionId);
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"));
 }
 

@@ -3,10 +3,7 @@
 // through a scripted viewer, handoff_status returns resolved with progress
 // notifications seen; a client cancel (AbortController) cancels the session.
 
-#include "core/protocol/InputEvent.h"
-#include "core/protocol/InputEventCodec.h"
-#include "core/protocol/SecureChannel.h"
-#include "core/protocol/SecureChannelV2.h"
+#include "tests/agent/ScriptedViewer.h"
 #include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestPageServer.h"
 #include "tests/support/TestPaths.h"
@@ -17,83 +14,17 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QTest>
-#include <QUrlQuery>
-#include <QWebSocket>
 
 using namespace handoff;
 using handoff::test::ChromiumProcess;
+using handoff::test::InputEvent;
+using handoff::test::LinkParts;
+using handoff::test::parseLink;
+using handoff::test::ScriptedViewer;
 using handoff::test::TestPageServer;
 using handoff::test::TestServer;
-
-namespace {
-
-// Just enough of a viewer to answer the key exchange and press Done.
-class Viewer final : public QObject {
-public:
-    Viewer(QString sessionId, QByteArray fingerprint) : m_sessionId(std::move(sessionId)), m_fp(std::move(fingerprint))
-    {
-        connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString& t) {
-            const QByteArray data = t.toUtf8();
-            if (QJsonDocument::fromJson(data).object().value(QLatin1String("type")).toString() != QLatin1String("pubkey")) {
-                return;
-            }
-            if (!m_channel) {
-                auto ch = protocol::SecureChannel::createViewerFor(data, m_sessionId, m_fp);
-                if (!ch) {
-                    return;
-                }
-                m_channel = std::move(ch).value();
-            }
-            auto accepted = m_channel->acceptPeerKey(data);
-            if (!accepted) {
-                return;
-            }
-            for (const auto& r : std::as_const(accepted->replies)) {
-                r.type == protocol::WireMessage::Type::Text ? void(m_socket.sendTextMessage(QString::fromUtf8(r.data)))
-                                                            : void(m_socket.sendBinaryMessage(r.data));
-            }
-        });
-        connect(&m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray& b) {
-            if (m_channel) {
-                (void)m_channel->receive(protocol::WireMessage::binary(b));
-            }
-        });
-    }
-    void open(const QUrl& url) { m_socket.open(url); }
-    bool ready() const { return m_channel && m_channel->isReady(); }
-    void resolve()
-    {
-        auto wire = m_channel->encryptInput(protocol::InputEventCodec::serialize(protocol::InputEvent::resolved()));
-        if (wire) {
-            m_socket.sendBinaryMessage(wire->data);
-        }
-    }
-
-private:
-    QWebSocket m_socket;
-    QString m_sessionId;
-    QByteArray m_fp;
-    std::unique_ptr<protocol::SecureChannel> m_channel;
-};
-
-QString sessionStatus(TestServer& server, const QString& id)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(server.url(QStringLiteral("/session/") + id));
-    request.setRawHeader("Authorization", "Bearer " + server.apiKey());
-    QNetworkReply* reply = network.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    return QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("status")).toString();
-}
-
-} // namespace
 
 class TestMcpSdkInterop final : public QObject {
     Q_OBJECT
@@ -129,7 +60,7 @@ void TestMcpSdkInterop::sdkClient()
     client.start(node, {QStringLiteral("mcp-client.mjs"), agent, chromium.httpEndpoint().toString()});
     QVERIFY(client.waitForStarted());
 
-    std::unique_ptr<Viewer> viewer;
+    std::unique_ptr<ScriptedViewer> viewer;
     QString secondSession;
     bool sawTools = false;
     bool sawStatus = false;
@@ -147,15 +78,13 @@ void TestMcpSdkInterop::sdkClient()
                                      QStringLiteral("handoff_request_approval")}));
                 sawTools = true;
             } else if (event == QLatin1String("link")) {
-                const QString id = e.value(QLatin1String("session_id")).toString();
-                const QUrl link(e.value(QLatin1String("session_url")).toString());
-                const QUrlQuery fragment(link.fragment(QUrl::FullyEncoded));
-                viewer = std::make_unique<Viewer>(
-                    id, protocol::SecureChannelV2::parseFingerprint(fragment.queryItemValue(QStringLiteral("k")).toLatin1()).value());
-                viewer->open(server.streamUrl(id, QStringLiteral("viewer"), fragment.queryItemValue(QStringLiteral("t"))));
-                QTRY_VERIFY_WITH_TIMEOUT(viewer->ready(), 20000);
+                const LinkParts parts = parseLink(QUrl(e.value(QLatin1String("session_url")).toString()));
+                QCOMPARE(parts.sessionId, e.value(QLatin1String("session_id")).toString());
+                viewer = std::make_unique<ScriptedViewer>(parts.sessionId, parts.fingerprint);
+                viewer->open(server.streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
+                QTRY_VERIFY_WITH_TIMEOUT(viewer->isReady(), 20000);
                 QTest::qWait(800); // let a few progress notifications go out first
-                viewer->resolve();
+                viewer->send(InputEvent::resolved());
             } else if (event == QLatin1String("status")) {
                 QCOMPARE(e.value(QLatin1String("status")).toString(), QStringLiteral("resolved"));
                 QVERIFY(e.value(QLatin1String("progress")).toInt() > 0);
@@ -174,7 +103,7 @@ void TestMcpSdkInterop::sdkClient()
     QVERIFY(sawStatus);
     QVERIFY(sawCancelled);
     QVERIFY(!secondSession.isEmpty());
-    QTRY_COMPARE_WITH_TIMEOUT(sessionStatus(server, secondSession), QStringLiteral("CANCELLED"), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(server.session(secondSession).value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"), 15000);
 }
 
 QTEST_GUILESS_MAIN(TestMcpSdkInterop)

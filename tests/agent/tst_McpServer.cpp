@@ -3,11 +3,8 @@
 // handoff_status blocking with progress notifications until a scripted viewer
 // resolves, and a client cancel that cancels the session on the server.
 
-#include "core/protocol/InputEvent.h"
-#include "core/protocol/InputEventCodec.h"
-#include "core/protocol/SecureChannel.h"
-#include "core/protocol/SecureChannelV2.h"
 #include "tests/agent/McpTestClient.h"
+#include "tests/agent/ScriptedViewer.h"
 #include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestPageServer.h"
 #include "tests/support/TestPaths.h"
@@ -16,84 +13,18 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QTest>
-#include <QUrlQuery>
-#include <QWebSocket>
 
 using namespace handoff;
 using handoff::test::ChromiumProcess;
+using handoff::test::InputEvent;
+using handoff::test::LinkParts;
+using handoff::test::parseLink;
+using handoff::test::ScriptedViewer;
 using handoff::test::McpClient;
 using handoff::test::TestPageServer;
 using handoff::test::TestServer;
-
-namespace {
-
-// Just enough of a viewer to answer the key exchange and press Done.
-class Viewer final : public QObject {
-public:
-    Viewer(QString sessionId, QByteArray fingerprint) : m_sessionId(std::move(sessionId)), m_fp(std::move(fingerprint))
-    {
-        connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString& t) {
-            const QByteArray data = t.toUtf8();
-            if (QJsonDocument::fromJson(data).object().value(QLatin1String("type")).toString() != QLatin1String("pubkey")) {
-                return;
-            }
-            if (!m_channel) {
-                auto ch = protocol::SecureChannel::createViewerFor(data, m_sessionId, m_fp);
-                if (!ch) {
-                    return;
-                }
-                m_channel = std::move(ch).value();
-            }
-            auto accepted = m_channel->acceptPeerKey(data);
-            if (!accepted) {
-                return;
-            }
-            for (const auto& r : std::as_const(accepted->replies)) {
-                r.type == protocol::WireMessage::Type::Text ? void(m_socket.sendTextMessage(QString::fromUtf8(r.data)))
-                                                            : void(m_socket.sendBinaryMessage(r.data));
-            }
-        });
-        connect(&m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray& b) {
-            if (m_channel) {
-                (void)m_channel->receive(protocol::WireMessage::binary(b));
-            }
-        });
-    }
-    void open(const QUrl& url) { m_socket.open(url); }
-    bool ready() const { return m_channel && m_channel->isReady(); }
-    void resolve()
-    {
-        auto wire = m_channel->encryptInput(protocol::InputEventCodec::serialize(protocol::InputEvent::resolved()));
-        if (wire) {
-            m_socket.sendBinaryMessage(wire->data);
-        }
-    }
-
-private:
-    QWebSocket m_socket;
-    QString m_sessionId;
-    QByteArray m_fp;
-    std::unique_ptr<protocol::SecureChannel> m_channel;
-};
-
-QString sessionStatus(TestServer& server, const QString& id)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(server.url(QStringLiteral("/session/") + id));
-    request.setRawHeader("Authorization", "Bearer " + server.apiKey());
-    QNetworkReply* reply = network.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    reply->deleteLater();
-    return QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("status")).toString();
-}
-
-} // namespace
 
 class TestMcpServer final : public QObject {
     Q_OBJECT
@@ -228,16 +159,16 @@ void TestMcpServer::handOverResolvedWithProgress()
     QCOMPARE(client.notifications.first().value(QLatin1String("params")).toObject().value(QLatin1String("progressToken")).toString(),
              QStringLiteral("tok-1"));
 
-    const QUrlQuery fragment(link.fragment(QUrl::FullyEncoded));
-    const QByteArray fp = protocol::SecureChannelV2::parseFingerprint(fragment.queryItemValue(QStringLiteral("k")).toLatin1()).value();
-    Viewer viewer(sessionId, fp);
-    viewer.open(m_server->streamUrl(sessionId, QStringLiteral("viewer"), fragment.queryItemValue(QStringLiteral("t"))));
-    QTRY_VERIFY_WITH_TIMEOUT(viewer.ready(), 20000);
-    viewer.resolve();
+    const LinkParts parts = parseLink(link);
+    QCOMPARE(parts.sessionId, sessionId);
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    viewer.open(m_server->streamUrl(sessionId, QStringLiteral("viewer"), parts.token));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
+    viewer.send(InputEvent::resolved());
     const QJsonObject done = client.waitFor(statusId).value(QLatin1String("result")).toObject();
     QCOMPARE(done.value(QLatin1String("structuredContent")).toObject().value(QLatin1String("status")).toString(),
              QStringLiteral("resolved"));
-    QCOMPARE(sessionStatus(*m_server, sessionId), QStringLiteral("RESOLVED"));
+    QCOMPARE(m_server->session(sessionId).value(QLatin1String("status")).toString(), QStringLiteral("RESOLVED"));
     client.closeInput();
     QVERIFY(client.process().waitForFinished(15000));
 }
@@ -261,7 +192,7 @@ void TestMcpServer::clientCancelCancelsSession()
                             {QStringLiteral("method"), QStringLiteral("notifications/cancelled")},
                             {QStringLiteral("params"), QJsonObject{{QStringLiteral("requestId"), statusId},
                                                                    {QStringLiteral("reason"), QStringLiteral("user gave up")}}}});
-    QTRY_COMPARE_WITH_TIMEOUT(sessionStatus(*m_server, sessionId), QStringLiteral("CANCELLED"), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->session(sessionId).value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"), 15000);
     client.closeInput();
     QVERIFY(client.process().waitForFinished(15000));
 }

@@ -19,7 +19,6 @@
 #include "app/SessionManager.h"
 #include "app/SingleInstance.h"
 #include "tests/agent/CdpTestUtil.h"
-#include "tests/server/HttpTestClient.h"
 #include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestPaths.h"
 #include "tests/support/TestServer.h"
@@ -49,7 +48,6 @@ using handoff::app::AppController;
 using handoff::app::SingleInstance;
 using handoff::session::ViewerSession;
 using handoff::test::ChromiumProcess;
-using handoff::test::HttpTestClient;
 using handoff::test::TestPaths;
 using handoff::test::TestServer;
 using handoff::ui::ScreencastView;
@@ -423,8 +421,7 @@ void TestDemoSignIn::personSignsInThroughTheApp()
     QCOMPARE(m_agent->exitCode(), 0);
     const QJsonObject outcome = agentEvent(QStringLiteral("outcome"));
     QCOMPARE(outcome.value(QLatin1String("outcome")).toString(), QStringLiteral("resolved"));
-    const QJsonObject status =
-        HttpTestClient().get(m_server->url(QStringLiteral("/session/") + sessionId), m_server->apiKey()).json();
+    const QJsonObject status = m_server->session(sessionId);
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("RESOLVED"));
     // The app's session ended resolved, and its window said so.
     QTRY_VERIFY_WITH_TIMEOUT(ended.has_value(), Timeout);

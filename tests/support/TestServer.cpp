@@ -1,5 +1,6 @@
 #include "tests/support/TestServer.h"
 
+#include "tests/server/HttpTestClient.h"
 #include "tests/support/TestPaths.h"
 
 #include <QDeadlineTimer>
@@ -62,6 +63,11 @@ QUrl TestServer::streamUrl(const QString& sessionId, const QString& role, const 
     url.setPath(QStringLiteral("/stream/") + sessionId);
     url.setQuery(QStringLiteral("role=%1&token=%2").arg(role, token));
     return url;
+}
+
+QJsonObject TestServer::session(const QString& sessionId) const
+{
+    return HttpTestClient().get(url(QStringLiteral("/session/") + sessionId), m_apiKey).json();
 }
 
 bool TestServer::start(const QStringList& extraArguments)

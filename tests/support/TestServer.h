@@ -11,6 +11,7 @@
 //   QByteArray key = server.apiKey();           // "hk_..."
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -44,6 +45,10 @@ public:
     QString output() const { return m_output; }           // stdout and stderr so far
     QString errorString() const { return m_error; }
     qint64 pid() const;
+
+    // GET /session/<id> with the first key: the session as the server reports it
+    // (empty when the request failed).
+    QJsonObject session(const QString& sessionId) const;
 
     // Runs `handoff-server keys <arguments> --data-dir <dataDir()>`; returns the exit
     // code (-1 if it could not run) and puts stdout in `output`.
