@@ -9,7 +9,6 @@
 #include "core/crypto/SelfTest.h"
 
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <QTextStream>
 #include <QTimer>
 
@@ -19,9 +18,6 @@ using namespace handoff::agent;
 
 int main(int argc, char** argv)
 {
-    // Debug logs (every DevTools command) only on request (QT_LOGGING_RULES); info and warnings always.
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("handoff.*.debug=false"));
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("handoff-agent"));
     QTextStream out(stdout);

@@ -10,7 +10,7 @@
 #include <QPushButton>
 #include <QPointer>
 
-Q_LOGGING_CATEGORY(lcLinks, "handoff.links")
+Q_LOGGING_CATEGORY(lcLinks, "handoff.links", QtInfoMsg)
 
 namespace handoff::app {
 

@@ -6,7 +6,7 @@
 #include <QSettings>
 
 namespace {
-Q_LOGGING_CATEGORY(lcSchemeOffer, "handoff.scheme")
+Q_LOGGING_CATEGORY(lcSchemeOffer, "handoff.scheme", QtInfoMsg)
 }
 
 namespace handoff::app {

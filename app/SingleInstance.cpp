@@ -9,7 +9,7 @@
 #include <QStandardPaths>
 #include <QThread>
 
-Q_LOGGING_CATEGORY(lcInstance, "handoff.instance")
+Q_LOGGING_CATEGORY(lcInstance, "handoff.instance", QtInfoMsg)
 
 namespace handoff::app {
 

@@ -12,7 +12,6 @@
 #include "ui/Resources.h"
 
 #include <QCommandLineParser>
-#include <QLoggingCategory>
 #include <QSettings>
 #include <QTimer>
 
@@ -27,9 +26,6 @@ using namespace handoff;
 
 int main(int argc, char** argv)
 {
-    // Debug logs only on request (QT_LOGGING_RULES); warnings always.
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("handoff.*.debug=false"));
     app::Application application(argc, argv);
 #if defined(Q_OS_MACOS)
     // Before exec(): a link that launches the app arrives as kAEGetURL right away.

@@ -11,7 +11,7 @@
 #include <optional>
 #include <thread>
 
-Q_LOGGING_CATEGORY(lcFrames, "handoff.frames")
+Q_LOGGING_CATEGORY(lcFrames, "handoff.frames", QtInfoMsg)
 
 namespace handoff::ui {
 

@@ -22,7 +22,7 @@
 #include <array>
 #include <cmath>
 
-Q_LOGGING_CATEGORY(lcWindow, "handoff.window")
+Q_LOGGING_CATEGORY(lcWindow, "handoff.window", QtInfoMsg)
 
 namespace handoff::ui {
 

@@ -14,7 +14,7 @@
 #endif
 
 namespace {
-Q_LOGGING_CATEGORY(lcMacUrl, "handoff.links.mac")
+Q_LOGGING_CATEGORY(lcMacUrl, "handoff.links.mac", QtInfoMsg)
 }
 
 @interface HandoffGetUrlHandler : NSObject

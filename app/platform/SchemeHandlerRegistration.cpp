@@ -11,7 +11,7 @@
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcScheme, "handoff.scheme")
+Q_LOGGING_CATEGORY(lcScheme, "handoff.scheme", QtInfoMsg)
 
 const QString answerKey = QStringLiteral("desktop/schemeHandlerAnswer");
 

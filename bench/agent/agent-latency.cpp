@@ -22,7 +22,6 @@
 #include "tests/support/TestServer.h"
 
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -148,9 +147,6 @@ double percentile(QList<double> v, double p)
 
 int main(int argc, char** argv)
 {
-    // The agent's debug lines (one per DevTools command) would be measured too.
-    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("handoff.*.debug=false"));
     QCoreApplication app(argc, argv);
     g_clock.start();
     int samples = 200;

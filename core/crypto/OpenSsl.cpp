@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <array>
 
-Q_LOGGING_CATEGORY(lcCrypto, "handoff.crypto")
+Q_LOGGING_CATEGORY(lcCrypto, "handoff.crypto", QtInfoMsg)
 
 namespace handoff::crypto::detail {
 

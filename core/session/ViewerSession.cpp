@@ -11,7 +11,7 @@
 #include <QLoggingCategory>
 #include <QWebSocket>
 
-Q_LOGGING_CATEGORY(lcSession, "handoff.session")
+Q_LOGGING_CATEGORY(lcSession, "handoff.session", QtInfoMsg)
 
 namespace handoff::session {
 
