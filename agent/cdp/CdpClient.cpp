@@ -24,6 +24,7 @@ CdpClient::CdpClient(QObject* parent)
     m_socket->setMaxAllowedIncomingMessageSize(MaxIncomingMessageBytes);
     m_socket->setMaxAllowedIncomingFrameSize(MaxIncomingMessageBytes);
     m_targetRetry.setSingleShot(true);
+    connect(&m_targetRetry, &QTimer::timeout, this, &CdpClient::requestTargetList);
     m_timeoutTimer.setInterval(TimeoutTickMs);
     connect(&m_timeoutTimer, &QTimer::timeout, this, &CdpClient::checkTimeouts);
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
@@ -69,23 +70,23 @@ void CdpClient::connectTo(const QUrl& endpoint, const QString& targetSelector)
         fail(base.error());
         return;
     }
-    QUrl listUrl = *base;
-    listUrl.setPath(QStringLiteral("/json/list"));
+    m_listUrl = *base;
+    m_listUrl.setPath(QStringLiteral("/json/list"));
+    m_targetSelector = targetSelector;
     m_targetDeadline = QDeadlineTimer(m_targetWaitMs);
-    requestTargetList(listUrl, targetSelector);
+    requestTargetList();
 }
 
-void CdpClient::requestTargetList(const QUrl& listUrl, const QString& selector)
+void CdpClient::requestTargetList()
 {
-    QNetworkRequest request(listUrl);
+    QNetworkRequest request(m_listUrl);
     request.setTransferTimeout(DiscoveryTimeoutMs);
     QNetworkReply* reply = m_network->get(request);
     m_discovery = reply;
-    connect(reply, &QNetworkReply::finished, this,
-            [this, reply, listUrl, selector] { onDiscoveryFinished(reply, listUrl, selector); });
+    connect(reply, &QNetworkReply::finished, this, [this, reply] { onDiscoveryFinished(reply); });
 }
 
-void CdpClient::onDiscoveryFinished(QNetworkReply* reply, const QUrl& listUrl, const QString& selector)
+void CdpClient::onDiscoveryFinished(QNetworkReply* reply)
 {
     reply->deleteLater();
     m_discovery.clear();
@@ -100,10 +101,8 @@ void CdpClient::onDiscoveryFinished(QNetworkReply* reply, const QUrl& listUrl, c
         fail(targets.error());
         return;
     }
-    Result<CdpTarget> chosen = CdpTargets::choose(*targets, selector);
+    Result<CdpTarget> chosen = CdpTargets::choose(*targets, m_targetSelector);
     if (!chosen && chosen.error().code == QLatin1String("cdp_no_target") && !m_targetDeadline.hasExpired()) {
-        m_targetRetry.disconnect(this);
-        connect(&m_targetRetry, &QTimer::timeout, this, [this, listUrl, selector] { requestTargetList(listUrl, selector); });
         m_targetRetry.start(TargetRetryMs);
         return;
     }

@@ -48,10 +48,9 @@ public:
     // Discovers the target (unless `endpoint` already names a page socket) and
     // opens its WebSocket. Emits connected() or connectFailed(). A browser that
     // was just started, or is still opening the page, lists it a moment later:
-    // while no target matches, the list is asked again for up to targetWait().
+    // while no target matches, the list is asked again for up to setTargetWait() ms.
     void connectTo(const QUrl& endpoint, const QString& targetSelector = {});
     void setTargetWait(int milliseconds) { m_targetWaitMs = milliseconds; }
-    int targetWait() const { return m_targetWaitMs; }
     // Closes the socket; pending commands fail with "cdp_closed".
     void disconnectFromTarget();
 
@@ -79,8 +78,8 @@ private:
     };
 
     void openSocket(const QUrl& wsUrl);
-    void requestTargetList(const QUrl& listUrl, const QString& selector);
-    void onDiscoveryFinished(QNetworkReply* reply, const QUrl& listUrl, const QString& selector);
+    void requestTargetList();
+    void onDiscoveryFinished(QNetworkReply* reply);
     void onTextMessage(const QString& message);
     void onSocketClosed();
     void checkTimeouts();
@@ -90,6 +89,8 @@ private:
     QWebSocket* m_socket = nullptr;
     QNetworkAccessManager* m_network = nullptr;
     QPointer<QNetworkReply> m_discovery;
+    QUrl m_listUrl;           // <endpoint>/json/list while discovering
+    QString m_targetSelector; // connectTo()'s, for CdpTargets::choose
     QDeadlineTimer m_targetDeadline;
     int m_targetWaitMs = DefaultTargetWaitMs;
     QTimer m_targetRetry; // the next /json/list while waiting for the target
