@@ -16,11 +16,6 @@ namespace {
 constexpr qsizetype MaxErrorCodeLength = 100;
 constexpr qsizetype MaxTokenLength = 16 * 1024;
 
-Error malformed(const QString& code, const QString& message)
-{
-    return Error{code, message};
-}
-
 // RFC 6749 appendix A.7: error = 1*( %x20-21 / %x23-5B / %x5D-7E )
 bool isErrorCode(const QString& code)
 {
@@ -92,7 +87,7 @@ bool isTransientStatus(int status)
 Result<IssuedTokens> parseTokens(const QByteArray& body)
 {
     const auto bad = [](const QString& what) {
-        return malformed(QStringLiteral("bad_token_answer"), QStringLiteral("the server's token answer %1").arg(what));
+        return Error{QStringLiteral("bad_token_answer"), QStringLiteral("the server's token answer %1").arg(what)};
     };
     const std::optional<QJsonObject> object = jsonObject(body);
     if (!object) {
@@ -131,9 +126,9 @@ Result<IssuedTokens> parseTokens(const QByteArray& body)
     return tokens;
 }
 
-} // namespace
-
-QString CibaAnswers::describe(const QString& code)
+// A person-readable sentence for an OAuth error code, for when the server
+// sent no description.
+QString describe(const QString& code)
 {
     static const QHash<QString, QString> texts{
         {QStringLiteral("invalid_request"), QStringLiteral("the server found the request malformed")},
@@ -153,6 +148,8 @@ QString CibaAnswers::describe(const QString& code)
     };
     return texts.value(code, QStringLiteral("the server refused the request"));
 }
+
+} // namespace
 
 std::optional<Error> CibaAnswers::parseOAuthError(const QByteArray& body)
 {
@@ -182,8 +179,8 @@ Result<BackchannelGrant> CibaAnswers::parseAuthentication(int status, const QByt
                      QStringLiteral("could not reach the server: %1").arg(ServerText::printable(networkError))};
     }
     const auto bad = [](const QString& what) {
-        return malformed(QStringLiteral("bad_server_answer"),
-                         QStringLiteral("the server's backchannel authentication answer %1").arg(what));
+        return Error{QStringLiteral("bad_server_answer"),
+                     QStringLiteral("the server's backchannel authentication answer %1").arg(what)};
     };
     if (body.size() > MaxAnswerBytes) {
         return bad(QStringLiteral("is larger than %1 KiB").arg(MaxAnswerBytes / 1024));

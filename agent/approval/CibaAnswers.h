@@ -73,10 +73,6 @@ public:
     // from the token endpoint over TLS (or loopback).
     static Result<void> checkIdToken(const QString& idToken, const QString& issuer, const QString& clientId,
                                      const QString& authReqId, qint64 nowSeconds);
-
-    // A person-readable sentence for an OAuth error code, for when the server
-    // sent no description.
-    static QString describe(const QString& code);
 };
 
 } // namespace handoff::agent

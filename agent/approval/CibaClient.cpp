@@ -20,6 +20,38 @@ Error requestError(const QString& message)
     return Error{QStringLiteral("bad_request"), message};
 }
 
+// The scope as sent: space-separated tokens with "openid" first if it was missing.
+QString normalizedScope(const QString& scope)
+{
+    QStringList tokens = scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    tokens.removeDuplicates();
+    if (!tokens.contains(QStringLiteral("openid"))) {
+        tokens.prepend(QStringLiteral("openid"));
+    }
+    return tokens.join(QLatin1Char(' '));
+}
+
+// application/x-www-form-urlencoded, each value percent-encoded (RFC 6749 appendix B).
+QByteArray formBody(const QList<std::pair<QString, QString>>& fields)
+{
+    QByteArray body;
+    for (const auto& [name, value] : fields) {
+        if (!body.isEmpty()) {
+            body += '&';
+        }
+        body += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
+    }
+    return body;
+}
+
+// "Basic " + base64(urlencode(id) ":" urlencode(secret)) (RFC 6749 2.3.1).
+QByteArray basicAuthorization(const QString& clientId, const QByteArray& clientSecret)
+{
+    const QByteArray credentials =
+        QUrl::toPercentEncoding(clientId) + ':' + QUrl::toPercentEncoding(QString::fromUtf8(clientSecret));
+    return QByteArrayLiteral("Basic ") + credentials.toBase64();
+}
+
 } // namespace
 
 QString ApprovalResult::outcomeName(Outcome outcome)
@@ -54,35 +86,6 @@ CibaClient::~CibaClient()
         m_reply->disconnect(this);
         m_reply->abort();
     }
-}
-
-QString CibaClient::normalizedScope(const QString& scope)
-{
-    QStringList tokens = scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    tokens.removeDuplicates();
-    if (!tokens.contains(QStringLiteral("openid"))) {
-        tokens.prepend(QStringLiteral("openid"));
-    }
-    return tokens.join(QLatin1Char(' '));
-}
-
-QByteArray CibaClient::formBody(const QList<std::pair<QString, QString>>& fields)
-{
-    QByteArray body;
-    for (const auto& [name, value] : fields) {
-        if (!body.isEmpty()) {
-            body += '&';
-        }
-        body += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
-    }
-    return body;
-}
-
-QByteArray CibaClient::basicAuthorization(const QString& clientId, const QByteArray& clientSecret)
-{
-    const QByteArray credentials =
-        QUrl::toPercentEncoding(clientId) + ':' + QUrl::toPercentEncoding(QString::fromUtf8(clientSecret));
-    return QByteArrayLiteral("Basic ") + credentials.toBase64();
 }
 
 void CibaClient::start()

@@ -37,6 +37,13 @@ class QNetworkRequest;
 namespace handoff::agent {
 
 struct CibaRequest final {
+    // What the front ends (the approve command, the MCP tool) accept before asking.
+    static constexpr qsizetype MaxBindingMessageLength = 140; // code points (CIBA Core 7.1)
+    static constexpr qsizetype MaxLoginHintLength = 320;
+    static constexpr qsizetype MaxScopeLength = 1000;
+    static constexpr qsizetype MaxUserCodeLength = 256;
+    static constexpr int MaxExpirySeconds = 24 * 3600;
+
     QUrl server; // the provider's issuer URL, e.g. https://handoff.example.com
     QString clientId;
     QByteArray clientSecret;
@@ -78,15 +85,7 @@ public:
 
     bool isFinished() const { return m_finished; }
     const ApprovalResult& result() const { return m_result; }
-    int intervalSeconds() const { return m_schedule ? m_schedule->intervalSeconds() : 0; }
     const CibaRequest& request() const { return m_request; }
-
-    // The scope as sent: space-separated tokens with "openid" first if it was missing.
-    static QString normalizedScope(const QString& scope);
-    // application/x-www-form-urlencoded, each value percent-encoded (RFC 6749 appendix B).
-    static QByteArray formBody(const QList<std::pair<QString, QString>>& fields);
-    // "Basic " + base64(urlencode(id) ":" urlencode(secret)) (RFC 6749 2.3.1).
-    static QByteArray basicAuthorization(const QString& clientId, const QByteArray& clientSecret);
 
 Q_SIGNALS:
     // The server accepted the request and asked the person's devices.

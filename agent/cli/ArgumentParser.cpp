@@ -1,5 +1,6 @@
 #include "agent/cli/ArgumentParser.h"
 
+#include "agent/approval/CibaClient.h"
 #include "agent/approval/ProviderMetadata.h"
 
 #include <QProcessEnvironment>
@@ -56,20 +57,22 @@ Result<CliOptions> finishApprove(CliOptions options, const QString& server, cons
         return usageError(QStringLiteral("--binding-message is required: the action the person approves, e.g. "
                                          "\"Refund $120.00 to ACME Corp, order 1234\""));
     }
-    if (options.bindingMessage.toUcs4().size() > ArgumentParser::MaxBindingMessageLength) {
+    if (options.bindingMessage.toUcs4().size() > CibaRequest::MaxBindingMessageLength) {
         return usageError(
-            QStringLiteral("--binding-message is at most %1 characters").arg(ArgumentParser::MaxBindingMessageLength));
+            QStringLiteral("--binding-message is at most %1 characters").arg(CibaRequest::MaxBindingMessageLength));
     }
-    if (options.loginHint.trimmed().isEmpty() || options.loginHint.size() > 320) {
+    if (options.loginHint.trimmed().isEmpty() || options.loginHint.size() > CibaRequest::MaxLoginHintLength) {
         return usageError(
-            QStringLiteral("--login-hint is required: the person to ask (1 to 320 characters, e.g. an email)"));
+            QStringLiteral("--login-hint is required: the person to ask (1 to %1 characters, e.g. an email)")
+                .arg(CibaRequest::MaxLoginHintLength));
     }
     const QStringList scopes = options.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    if (options.scope.size() > 1000 || !std::all_of(scopes.begin(), scopes.end(), isScopeToken)) {
+    if (options.scope.size() > CibaRequest::MaxScopeLength
+        || !std::all_of(scopes.begin(), scopes.end(), isScopeToken)) {
         return usageError(QStringLiteral("--scope must be space-separated OAuth scope values"));
     }
-    if (options.userCode.size() > 256) {
-        return usageError(QStringLiteral("--user-code is at most 256 characters"));
+    if (options.userCode.size() > CibaRequest::MaxUserCodeLength) {
+        return usageError(QStringLiteral("--user-code is at most %1 characters").arg(CibaRequest::MaxUserCodeLength));
     }
     return options;
 }
@@ -213,8 +216,9 @@ Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHa
         } else if (name == QLatin1String("--expiry")) {
             bool ok = false;
             options.expiry = value.toInt(&ok);
-            if (!ok || options.expiry < 1 || options.expiry > MaxExpirySeconds) {
-                return usageError(QStringLiteral("--expiry must be 1 to %1 seconds").arg(MaxExpirySeconds));
+            if (!ok || options.expiry < 1 || options.expiry > CibaRequest::MaxExpirySeconds) {
+                return usageError(
+                    QStringLiteral("--expiry must be 1 to %1 seconds").arg(CibaRequest::MaxExpirySeconds));
             }
         } else if (name == QLatin1String("--ttl")) {
             bool ok = false;

@@ -66,8 +66,6 @@ struct CliOptions final {
 class ArgumentParser final {
 public:
     ArgumentParser() = delete;
-    static constexpr qsizetype MaxBindingMessageLength = 140; // code points (CIBA Core 7.1)
-    static constexpr int MaxExpirySeconds = 24 * 3600;
 
     // `arguments` without the program name.
     static Result<CliOptions> parse(const QStringList& arguments, const QHash<QString, QString>& environment);

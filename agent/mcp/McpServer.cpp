@@ -17,9 +17,6 @@ constexpr int InvalidRequest = -32600;
 constexpr int MethodNotFound = -32601;
 constexpr int InvalidParams = -32602;
 constexpr qsizetype MaxMessageBytes = 1024 * 1024;
-constexpr qsizetype MaxBindingMessageLength = 140; // code points, CIBA Core 7.1
-constexpr qsizetype MaxLoginHintLength = 320;
-constexpr int MaxExpirySeconds = 24 * 3600;
 
 QString idKey(const QJsonValue& id)
 {
@@ -149,14 +146,14 @@ QJsonArray McpServer::toolList()
                       QJsonObject{{QStringLiteral("binding_message"),
                                    QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
                                                {QStringLiteral("minLength"), 1},
-                                               {QStringLiteral("maxLength"), MaxBindingMessageLength},
+                                               {QStringLiteral("maxLength"), CibaRequest::MaxBindingMessageLength},
                                                {QStringLiteral("description"),
                                                 QStringLiteral("The action, shown to the person as is, e.g. \"Refund $120.00 to ACME "
                                                                "Corp, order 1234\" (plain text, at most 140 characters)")}}},
                                   {QStringLiteral("login_hint"),
                                    QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
                                                {QStringLiteral("minLength"), 1},
-                                               {QStringLiteral("maxLength"), MaxLoginHintLength},
+                                               {QStringLiteral("maxLength"), CibaRequest::MaxLoginHintLength},
                                                {QStringLiteral("description"),
                                                 QStringLiteral("The person to ask: their user name on the Handoff server, e.g. an email")}}},
                                   {QStringLiteral("scope"),
@@ -168,7 +165,7 @@ QJsonArray McpServer::toolList()
                                   {QStringLiteral("expiry_seconds"),
                                    QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")},
                                                {QStringLiteral("minimum"), 1},
-                                               {QStringLiteral("maximum"), MaxExpirySeconds},
+                                               {QStringLiteral("maximum"), CibaRequest::MaxExpirySeconds},
                                                {QStringLiteral("description"),
                                                 QStringLiteral("How long the person has to answer, in seconds (the server's "
                                                                "default when absent; it may cap it)")}}}}},
@@ -371,35 +368,39 @@ void McpServer::status(const QJsonValue& id, const QJsonObject& arguments, const
 void McpServer::requestApproval(const QJsonValue& id, const QJsonObject& arguments, const QJsonValue& progressToken)
 {
     const std::optional<QString> bindingMessage =
-        optionalString(arguments, QStringLiteral("binding_message"), MaxBindingMessageLength);
+        optionalString(arguments, QStringLiteral("binding_message"), CibaRequest::MaxBindingMessageLength);
     if (!bindingMessage || bindingMessage->trimmed().isEmpty()) {
         respondToolError(id, QStringLiteral("binding_message is required: the action to approve, in at most %1 characters")
-                                 .arg(MaxBindingMessageLength));
+                                 .arg(CibaRequest::MaxBindingMessageLength));
         return;
     }
-    const std::optional<QString> loginHint = optionalString(arguments, QStringLiteral("login_hint"), MaxLoginHintLength);
+    const std::optional<QString> loginHint =
+        optionalString(arguments, QStringLiteral("login_hint"), CibaRequest::MaxLoginHintLength);
     if (!loginHint || loginHint->trimmed().isEmpty()) {
         respondToolError(id, QStringLiteral("login_hint is required: the person to ask (at most %1 characters)")
-                                 .arg(MaxLoginHintLength));
+                                 .arg(CibaRequest::MaxLoginHintLength));
         return;
     }
-    const std::optional<QString> scope = optionalString(arguments, QStringLiteral("scope"), 1000);
+    const std::optional<QString> scope =
+        optionalString(arguments, QStringLiteral("scope"), CibaRequest::MaxScopeLength);
     if (!scope) {
         respondToolError(id, QStringLiteral("scope must be text: space-separated scope values"));
         return;
     }
-    const std::optional<QString> userCode = optionalString(arguments, QStringLiteral("user_code"), 256);
+    const std::optional<QString> userCode =
+        optionalString(arguments, QStringLiteral("user_code"), CibaRequest::MaxUserCodeLength);
     if (!userCode) {
-        respondToolError(id, QStringLiteral("user_code must be text of at most 256 characters"));
+        respondToolError(id, QStringLiteral("user_code must be text of at most %1 characters")
+                                 .arg(CibaRequest::MaxUserCodeLength));
         return;
     }
     const QJsonValue expiry = arguments.value(QLatin1String("expiry_seconds"));
     int expirySeconds = 0;
     if (!expiry.isUndefined() && !expiry.isNull()) {
         const double value = expiry.toDouble(-1);
-        if (!expiry.isDouble() || value != std::floor(value) || value < 1 || value > MaxExpirySeconds) {
-            respondToolError(id,
-                             QStringLiteral("expiry_seconds must be a whole number from 1 to %1").arg(MaxExpirySeconds));
+        if (!expiry.isDouble() || value != std::floor(value) || value < 1 || value > CibaRequest::MaxExpirySeconds) {
+            respondToolError(id, QStringLiteral("expiry_seconds must be a whole number from 1 to %1")
+                                     .arg(CibaRequest::MaxExpirySeconds));
             return;
         }
         expirySeconds = int(value);
