@@ -1,6 +1,7 @@
 #include "agent/approval/CibaClient.h"
 
 #include "agent/AgentLogging.h"
+#include "core/common/EndpointPolicy.h"
 
 #include <QDateTime>
 #include <QNetworkAccessManager>
@@ -98,7 +99,7 @@ void CibaClient::start()
     std::optional<Error> problem;
     if (m_issuer.isEmpty()) {
         problem = requestError(QStringLiteral("the server must be an http(s) URL without query, fragment or user name"));
-    } else if (!ProviderMetadata::isAcceptableEndpoint(m_request.server)) {
+    } else if (!EndpointPolicy::isAcceptable(m_request.server)) {
         problem = requestError(QStringLiteral("the server must be an https URL (http only to a loopback host): the client "
                                               "secret and the tokens travel over it"));
     } else if (m_request.clientId.isEmpty() || m_request.clientSecret.isEmpty()) {

@@ -1,8 +1,8 @@
 #include "agent/approval/ProviderMetadata.h"
 
 #include "agent/approval/ServerText.h"
+#include "core/common/EndpointPolicy.h"
 
-#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -56,7 +56,7 @@ Result<QUrl> endpoint(const QJsonObject& document, const QString& name)
     if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasFragment()) {
         return bad(QStringLiteral("the discovery document's %1 is not a URL").arg(name));
     }
-    if (!ProviderMetadata::isAcceptableEndpoint(url)) {
+    if (!EndpointPolicy::isAcceptable(url)) {
         return bad(QStringLiteral("the discovery document's %1 is not https (http is accepted only on a loopback host)")
                        .arg(name));
     }
@@ -77,22 +77,6 @@ QString ProviderMetadata::issuerFor(const QUrl& base)
         text.chop(1);
     }
     return text;
-}
-
-bool ProviderMetadata::isAcceptableEndpoint(const QUrl& url)
-{
-    if (url.scheme() == QLatin1String("https")) {
-        return !url.host().isEmpty();
-    }
-    if (url.scheme() != QLatin1String("http")) {
-        return false;
-    }
-    const QString host = url.host();
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0) {
-        return true;
-    }
-    const QHostAddress address(host);
-    return !address.isNull() && address.isLoopback();
 }
 
 QUrl ProviderMetadata::discoveryUrl(const QString& issuer)

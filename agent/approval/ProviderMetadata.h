@@ -36,8 +36,6 @@ struct ProviderMetadata final {
     // trailing slash. Empty when the URL cannot be an issuer (not http(s), no host,
     // a query, a fragment or user info).
     static QString issuerFor(const QUrl& base);
-    // https, or http to a loopback host (127.0.0.0/8, ::1, localhost).
-    static bool isAcceptableEndpoint(const QUrl& url);
     // The well-known URL of the discovery document for an issuer.
     static QUrl discoveryUrl(const QString& issuer);
 };

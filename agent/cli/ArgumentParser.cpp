@@ -2,6 +2,7 @@
 
 #include "agent/approval/CibaClient.h"
 #include "agent/approval/ProviderMetadata.h"
+#include "core/common/EndpointPolicy.h"
 
 #include <QProcessEnvironment>
 #include <QSet>
@@ -40,7 +41,7 @@ Result<CliOptions> finishApprove(CliOptions options, const QString& server, cons
     if (ProviderMetadata::issuerFor(options.server).isEmpty()) {
         return usageError(QStringLiteral("--server must be the server's http(s) base URL, without query or fragment"));
     }
-    if (!ProviderMetadata::isAcceptableEndpoint(options.server)) {
+    if (!EndpointPolicy::isAcceptable(options.server)) {
         return usageError(QStringLiteral("--server must be https (http only to a loopback host): the client secret and "
                                          "the tokens travel over it"));
     }

@@ -1,12 +1,12 @@
 #include "server/ciba/ClientStore.h"
 
+#include "core/common/EndpointPolicy.h"
 #include "core/crypto/ConstantTime.h"
 #include "core/crypto/Digest.h"
 #include "core/crypto/Random.h"
 #include "server/store/Database.h"
 
 #include <QDateTime>
-#include <QHostAddress>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -39,21 +39,6 @@ ClientRecord fromQuery(const QSqlQuery& query)
 
 } // namespace
 
-bool ClientStore::isAcceptableEndpoint(const QUrl& url)
-{
-    if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasFragment()) {
-        return false;
-    }
-    if (url.scheme() == QLatin1String("https")) {
-        return true;
-    }
-    if (url.scheme() != QLatin1String("http")) {
-        return false;
-    }
-    const QHostAddress address(url.host());
-    return url.host() == QLatin1String("localhost") || (!address.isNull() && address.isLoopback());
-}
-
 Result<NewClient> ClientStore::create(const QString& name, const QString& mode, const QString& notificationEndpoint,
                                       int pollInterval)
 {
@@ -68,7 +53,7 @@ Result<NewClient> ClientStore::create(const QString& name, const QString& mode, 
     if (mode == QLatin1String("poll") && !notificationEndpoint.isEmpty()) {
         return Error{QStringLiteral("invalid_endpoint"), QStringLiteral("a poll client has no notification endpoint")};
     }
-    if (mode != QLatin1String("poll") && !isAcceptableEndpoint(endpoint)) {
+    if (mode != QLatin1String("poll") && !EndpointPolicy::isAcceptable(endpoint)) {
         return Error{QStringLiteral("invalid_endpoint"),
                      QStringLiteral("a %1 client needs --notification-endpoint, an https URL (http only to "
                                     "localhost)")

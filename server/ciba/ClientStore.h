@@ -46,9 +46,6 @@ public:
     // The live client whose id and secret these are, or nothing.
     std::optional<ClientRecord> authenticate(const QString& id, QByteArrayView secret);
 
-    // https, or http to a loopback host (for development and tests).
-    static bool isAcceptableEndpoint(const QUrl& url);
-
 private:
     Database& m_database;
 };

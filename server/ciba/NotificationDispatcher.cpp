@@ -1,6 +1,6 @@
 #include "server/ciba/NotificationDispatcher.h"
 
-#include "server/ciba/ClientStore.h"
+#include "core/common/EndpointPolicy.h"
 #include "server/ciba/NotificationPayload.h"
 #include "server/ciba/TokenIssuer.h"
 
@@ -169,7 +169,7 @@ void NotificationDispatcher::send(const NotificationJob& job)
         settle(attempt, false, QStringLiteral("the client was revoked"), true);
         return;
     }
-    if (!ClientStore::isAcceptableEndpoint(endpoint)) {
+    if (!EndpointPolicy::isAcceptable(endpoint)) {
         settle(attempt, false, QStringLiteral("the notification endpoint is not an https URL (or http to localhost)"), true);
         return;
     }

@@ -56,8 +56,6 @@ private Q_SLOTS:
     void bad();
     void issuerFor_data();
     void issuerFor();
-    void endpoints_data();
-    void endpoints();
 };
 
 void TestProviderMetadata::good()
@@ -184,29 +182,6 @@ void TestProviderMetadata::issuerFor()
     QFETCH(QString, url);
     QFETCH(QString, issuer);
     QCOMPARE(ProviderMetadata::issuerFor(QUrl(url)), issuer);
-}
-
-void TestProviderMetadata::endpoints_data()
-{
-    QTest::addColumn<QString>("url");
-    QTest::addColumn<bool>("acceptable");
-    QTest::newRow("https") << QStringLiteral("https://example.com/token") << true;
-    QTest::newRow("http loopback v4") << QStringLiteral("http://127.0.0.1:8080/token") << true;
-    QTest::newRow("http loopback 127/8") << QStringLiteral("http://127.1.2.3/token") << true;
-    QTest::newRow("http loopback v6") << QStringLiteral("http://[::1]:8080/token") << true;
-    QTest::newRow("http localhost") << QStringLiteral("http://localhost:8080/token") << true;
-    QTest::newRow("http remote") << QStringLiteral("http://example.com/token") << false;
-    QTest::newRow("http lan") << QStringLiteral("http://192.168.1.10/token") << false;
-    QTest::newRow("http localhost lookalike") << QStringLiteral("http://localhost.example.com/token") << false;
-    QTest::newRow("ws") << QStringLiteral("ws://127.0.0.1/token") << false;
-    QTest::newRow("file") << QStringLiteral("file:///etc/passwd") << false;
-}
-
-void TestProviderMetadata::endpoints()
-{
-    QFETCH(QString, url);
-    QFETCH(bool, acceptable);
-    QCOMPARE(ProviderMetadata::isAcceptableEndpoint(QUrl(url)), acceptable);
 }
 
 QTEST_GUILESS_MAIN(TestProviderMetadata)
