@@ -159,7 +159,7 @@ Result<CliOptions> ArgumentParser::parse(const QStringList& arguments, const QHa
     const QSet<QString>& valued = options.command == CliOptions::Command::Approve ? approveFlags
         : options.command == CliOptions::Command::Mcp                             ? mcpFlags
                                                                                   : sessionFlags;
-    const QSet<QString> allFlags = sessionFlags + approveFlags;
+    static const QSet<QString> allFlags = sessionFlags + approveFlags;
     bool scopeGiven = false;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         QString name = arguments.at(i);
