@@ -151,18 +151,20 @@ int verifyCommand(const QString& filePath, const ServerConfig& config, QTextStre
     int events = 0;
     int failures = 0;
     while (!file.atEnd()) {
-        QByteArray line = file.readLine(AuditVerifier::MaxLineBytes + 2);
+        // At most one byte more than a line may hold, so that the verifier sees an oversized one as such.
+        const QByteArray line = file.readLine(AuditVerifier::MaxLineBytes + 2);
         ++lineNumber;
-        if (!line.endsWith('\n') && !file.atEnd()) {
+        const bool oversized = !line.endsWith('\n') && !file.atEnd();
+        if (oversized) {
             // Longer than any line an export writes: skip the rest of it.
             while (!file.atEnd() && !file.readLine(AuditVerifier::MaxLineBytes).endsWith('\n')) {
             }
-            line = QByteArray(AuditVerifier::MaxLineBytes + 1, ' ');
-        }
-        if (line.trimmed().isEmpty()) {
+        } else if (line.trimmed().isEmpty()) {
             continue;
         }
-        const AuditVerdict verdict = AuditVerifier::verifyLine(line.trimmed(), reference ? &*reference : nullptr);
+        // An oversized line goes as read (not trimmed), so that it fails as too long, and counts.
+        const AuditVerdict verdict =
+            AuditVerifier::verifyLine(oversized ? line : line.trimmed(), reference ? &*reference : nullptr);
         out << "line " << lineNumber << ": ";
         switch (verdict.kind) {
         case AuditVerdict::Kind::Verified:
