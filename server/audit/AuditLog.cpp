@@ -4,6 +4,7 @@
 #include "server/audit/AuditRecord.h"
 #include "server/ciba/ApprovalHistory.h"
 #include "server/ciba/ApprovalService.h"
+#include "server/device/DeviceStore.h"
 #include "server/store/Database.h"
 
 #include <QIODevice>
@@ -114,13 +115,11 @@ Result<AuditLog::Counts> AuditLog::exportLines(QIODevice& out, qint64 sinceMs, c
 
 std::optional<QByteArray> AuditLog::deviceKey(const QString& deviceId)
 {
-    QSqlQuery query(m_database.handle());
-    query.prepare(QStringLiteral("SELECT public_key FROM devices WHERE id = ?"));
-    query.addBindValue(deviceId);
-    if (!query.exec() || !query.next()) {
+    Result<std::optional<DeviceRecord>> device = DeviceStore(m_database).find(deviceId);
+    if (!device || !*device) {
         return std::nullopt;
     }
-    return query.value(0).toByteArray();
+    return (*device)->publicKey;
 }
 
 std::optional<AuditVerifier::StoredRequest> AuditLog::storedRequest(const QString& authReqId, qint64 nowMs)
