@@ -18,9 +18,13 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QMap>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
+
+#include <algorithm>
+#include <optional>
 
 namespace handoff::server {
 
@@ -52,11 +56,6 @@ CibaApi::CibaApi(Database& database, ClientStore& clients, UserStore& users, Dev
 }
 
 CibaApi::~CibaApi() = default;
-
-ServerKey* CibaApi::serverKey()
-{
-    return m_tokens.key();
-}
 
 void CibaApi::registerRoutes(Router& router)
 {
@@ -101,7 +100,7 @@ HttpResponse CibaApi::discovery()
 
 HttpResponse CibaApi::jwks()
 {
-    ServerKey* key = serverKey();
+    ServerKey* key = m_tokens.key(); // loaded (or made) on first use
     if (!key) {
         return serverError(QStringLiteral("no signing key"));
     }

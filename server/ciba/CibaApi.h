@@ -28,23 +28,19 @@
 
 #include "server/http/Router.h"
 
-#include <QMap>
 #include <QString>
 
 #include <functional>
-#include <optional>
 
 namespace handoff::server {
 
 class ClientStore;
-class ServerKey;
 class Database;
 class DenialBlocker;
 class DeviceHub;
 class DeviceStore;
 class TokenIssuer;
 class UserStore;
-struct ClientRecord;
 
 class CibaApi final {
 public:
@@ -74,7 +70,6 @@ private:
     HttpResponse jwks();
     // /.well-known/openid-configuration: what this OP does, poll, ping and push delivery included.
     HttpResponse discovery();
-    ServerKey* serverKey(); // TokenIssuer's, loaded (or made) on first use
 
     Database& m_database;
     ClientStore& m_clients;
