@@ -10,6 +10,7 @@
 #include "server/ciba/NotificationPayload.h"
 #include "server/ciba/ServerKey.h"
 #include "server/ciba/TokenIssuer.h"
+#include "server/ciba/TokenStatusApi.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/device/UserStore.h"
@@ -77,9 +78,9 @@ HttpResponse CibaApi::discovery()
                  {QStringLiteral("backchannel_authentication_endpoint"), endpoint("/bc-authorize")},
                  {QStringLiteral("token_endpoint"), endpoint("/token")},
                  {QStringLiteral("jwks_uri"), endpoint("/jwks")},
-                 {QStringLiteral("introspection_endpoint"), endpoint("/introspect")},
+                 {QStringLiteral("introspection_endpoint"), endpoint(TokenStatusApi::IntrospectionPath)},
                  {QStringLiteral("introspection_endpoint_auth_methods_supported"), clientAuth},
-                 {QStringLiteral("revocation_endpoint"), endpoint("/revoke")},
+                 {QStringLiteral("revocation_endpoint"), endpoint(TokenStatusApi::RevocationPath)},
                  {QStringLiteral("revocation_endpoint_auth_methods_supported"), clientAuth},
                  {QStringLiteral("backchannel_token_delivery_modes_supported"),
                   QJsonArray{QStringLiteral("poll"), QStringLiteral("ping"), QStringLiteral("push")}},
