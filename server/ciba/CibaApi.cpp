@@ -45,13 +45,14 @@ bool isScopeToken(const QString& token)
 } // namespace
 
 CibaApi::CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub,
-                 TokenIssuer& tokens, QString issuer)
+                 TokenIssuer& tokens, DenialBlocker& denialBlocker, QString issuer)
     : m_database(database)
     , m_clients(clients)
     , m_users(users)
     , m_devices(devices)
     , m_hub(hub)
     , m_tokens(tokens)
+    , m_denialBlocker(denialBlocker)
     , m_issuer(std::move(issuer))
 {
 }
@@ -316,14 +317,12 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (m_denialBlocker) {
-        Result<std::optional<QString>> refusal = m_denialBlocker->refusal(client.id, (*user)->id, now);
-        if (!refusal) {
-            return serverError(refusal.error().message);
-        }
-        if (*refusal) {
-            return oauthError(403, QStringLiteral("access_denied"), **refusal);
-        }
+    const Result<std::optional<QString>> refusal = m_denialBlocker.refusal(client.id, (*user)->id, now);
+    if (!refusal) {
+        return serverError(refusal.error().message);
+    }
+    if (*refusal) {
+        return oauthError(403, QStringLiteral("access_denied"), **refusal);
     }
     QSqlQuery query(m_database.handle());
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM ciba_requests WHERE user_id = ? AND status = 'pending' AND expires_at > ?"));
