@@ -27,14 +27,24 @@ QString Server::defaultDataDir()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
 }
 
+QString Server::dataDirectory(const QString& dataDir)
+{
+    return dataDir.isEmpty() ? defaultDataDir() : dataDir;
+}
+
+QString Server::databasePathIn(const QString& dataDir)
+{
+    return QDir(dataDirectory(dataDir)).filePath(databaseFileName());
+}
+
 Result<std::unique_ptr<Database>> Server::openDatabase(const QString& dataDir)
 {
-    const QString directory = dataDir.isEmpty() ? defaultDataDir() : dataDir;
+    const QString directory = dataDirectory(dataDir);
     if (directory.isEmpty() || !QDir().mkpath(directory)) {
         return Error{QStringLiteral("data_dir"), QStringLiteral("cannot create the data directory \"%1\"").arg(directory)};
     }
     QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    return Database::open(QDir(directory).filePath(databaseFileName()));
+    return Database::open(databasePathIn(directory));
 }
 
 Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config, QObject* parent)
@@ -43,8 +53,7 @@ Result<std::unique_ptr<Server>> Server::create(const ServerConfig& config, QObje
     if (!database) {
         return database.error();
     }
-    const QString dataDir = config.dataDir.isEmpty() ? defaultDataDir() : config.dataDir;
-    return std::unique_ptr<Server>(new Server(config, dataDir, std::move(*database), parent));
+    return std::unique_ptr<Server>(new Server(config, dataDirectory(config.dataDir), std::move(*database), parent));
 }
 
 Server::Server(ServerConfig config, QString dataDir, std::unique_ptr<Database> database, QObject* parent)
@@ -87,7 +96,7 @@ quint16 Server::port() const
 
 QString Server::databasePath() const
 {
-    return QDir(m_dataDir).filePath(databaseFileName());
+    return databasePathIn(m_dataDir);
 }
 
 Result<void> Server::start()
@@ -142,8 +151,7 @@ Result<void> Server::start()
     notifications.retryPeriodMs = m_config.notificationRetryPeriodMs;
     notifications.attemptTimeoutMs = m_config.notificationTimeoutMs;
     notifications.maxInFlight = m_config.notificationConcurrency;
-    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl, notifications);
-    m_ciba->setDenialBlockPolicy(m_config.denialBlock);
+    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl, notifications, m_config.denialBlock);
     m_ciba->registerRoutes(*m_router);
     m_opsApi->addMetricsSource([this] { return m_ciba->renderMetrics(); });
     if (m_config.demo) {

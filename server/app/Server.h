@@ -51,9 +51,13 @@ public:
     QString databasePath() const;
 
     static QString defaultDataDir();
-    // The data directory (dataDir, or defaultDataDir() when empty) created with
-    // owner-only permissions, and its database opened and migrated. The server and
-    // its admin commands (keys, users, clients, devices) all open it this way.
+    // The data directory that --data-dir names: dataDir, or defaultDataDir() when empty.
+    static QString dataDirectory(const QString& dataDir);
+    // The database file in that directory.
+    static QString databasePathIn(const QString& dataDir);
+    // The data directory created with owner-only permissions, and its database
+    // opened and migrated. The server and its admin commands (keys, users, clients,
+    // devices) all open it this way.
     static Result<std::unique_ptr<Database>> openDatabase(const QString& dataDir);
     static QString databaseFileName() { return QStringLiteral("handoff-server.sqlite"); }
 

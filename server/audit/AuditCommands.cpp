@@ -8,7 +8,6 @@
 #include "server/store/Database.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
@@ -18,11 +17,6 @@
 namespace handoff::server {
 
 namespace {
-
-QString dataDirectory(const ServerConfig& config)
-{
-    return config.dataDir.isEmpty() ? Server::defaultDataDir() : config.dataDir;
-}
 
 // RFC 3339, or a bare date taken as midnight UTC.
 std::optional<qint64> parseSince(const QString& text)
@@ -68,7 +62,7 @@ int exportCommand(const QMap<QString, QString>& options, const ServerConfig& con
         }
         since = *parsed;
     }
-    const QString path = QDir(dataDirectory(config)).filePath(Server::databaseFileName());
+    const QString path = Server::databasePathIn(config.dataDir);
     if (!QFileInfo::exists(path)) {
         err << "no server database at " << path << " (give --data-dir)\n";
         return 1;
@@ -124,7 +118,7 @@ int verifyCommand(const QString& filePath, const ServerConfig& config, QTextStre
         err << "cannot read " << filePath << ": " << file.errorString() << "\n";
         return 1;
     }
-    const QString databasePath = QDir(dataDirectory(config)).filePath(Server::databaseFileName());
+    const QString databasePath = Server::databasePathIn(config.dataDir);
     std::unique_ptr<Database> database;
     if (QFileInfo::exists(databasePath)) {
         Result<std::unique_ptr<Database>> opened = Database::open(databasePath);
@@ -151,18 +145,20 @@ int verifyCommand(const QString& filePath, const ServerConfig& config, QTextStre
     int events = 0;
     int failures = 0;
     while (!file.atEnd()) {
-        QByteArray line = file.readLine(AuditVerifier::MaxLineBytes + 2);
+        // At most one byte more than a line may hold, so that the verifier sees an oversized one as such.
+        const QByteArray line = file.readLine(AuditVerifier::MaxLineBytes + 2);
         ++lineNumber;
-        if (!line.endsWith('\n') && !file.atEnd()) {
+        const bool oversized = !line.endsWith('\n') && !file.atEnd();
+        if (oversized) {
             // Longer than any line an export writes: skip the rest of it.
             while (!file.atEnd() && !file.readLine(AuditVerifier::MaxLineBytes).endsWith('\n')) {
             }
-            line = QByteArray(AuditVerifier::MaxLineBytes + 1, ' ');
-        }
-        if (line.trimmed().isEmpty()) {
+        } else if (line.trimmed().isEmpty()) {
             continue;
         }
-        const AuditVerdict verdict = AuditVerifier::verifyLine(line.trimmed(), reference ? &*reference : nullptr);
+        // An oversized line goes as read (not trimmed), so that it fails as too long, and counts.
+        const AuditVerdict verdict =
+            AuditVerifier::verifyLine(oversized ? line : line.trimmed(), reference ? &*reference : nullptr);
         out << "line " << lineNumber << ": ";
         switch (verdict.kind) {
         case AuditVerdict::Kind::Verified:

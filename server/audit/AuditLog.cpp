@@ -3,6 +3,8 @@
 #include "core/device/DeviceStatements.h"
 #include "server/audit/AuditRecord.h"
 #include "server/ciba/ApprovalHistory.h"
+#include "server/ciba/ApprovalService.h"
+#include "server/device/DeviceStore.h"
 #include "server/store/Database.h"
 
 #include <QIODevice>
@@ -38,39 +40,45 @@ Result<AuditLog::Counts> AuditLog::exportLines(QIODevice& out, qint64 sinceMs, c
     Counts counts;
     QSqlQuery query(m_database.handle());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-        "SELECT r.auth_req_id, r.client_id, r.client_name, r.user_email, r.scope, r.binding_message, r.requested_at, "
-        "r.expires_at, r.status, r.decided_at, r.decision_device_id, r.decision_decided_at, r.decision_signature, "
-        "r.redeemed_at, r.decision_server, d.name, d.public_key "
-        "FROM ciba_requests r LEFT JOIN devices d ON d.id = r.decision_device_id "
-        "WHERE r.requested_at >= ? ORDER BY r.requested_at, r.rowid"));
+    query.prepare(QStringLiteral("SELECT %1, r.status, r.decided_at, r.decision_device_id, r.decision_decided_at, "
+                                 "r.decision_signature, r.redeemed_at, r.decision_server, d.name, d.public_key "
+                                 "FROM ciba_requests r LEFT JOIN devices d ON d.id = r.decision_device_id "
+                                 "WHERE r.requested_at >= ? ORDER BY r.requested_at, r.rowid")
+                      .arg(ApprovalService::requestColumns(QStringLiteral("r"))));
     query.addBindValue(sinceMs);
     if (!query.exec()) {
         return storage(query);
     }
+    // The columns after the request's own, in the order selected.
+    enum Column : int {
+        Status = ApprovalService::RequestColumnCount,
+        DecidedAt,
+        DecisionDeviceId,
+        DecisionDecidedAt,
+        DecisionSignature,
+        RedeemedAt,
+        DecisionServer,
+        DeviceName,
+        DevicePublicKey,
+    };
+    constexpr int expiresAtMs = 7; // of the request's columns
     while (query.next()) {
         AuditRecord record;
-        record.request.authReqId = query.value(0).toString();
-        record.request.clientId = query.value(1).toString();
-        record.request.clientName = query.value(2).toString();
-        record.request.user = query.value(3).toString();
-        record.request.scope = query.value(4).toString();
-        record.request.bindingMessage = query.value(5).toString();
-        record.request.requestedAt = device::DeviceStatements::timestamp(query.value(6).toLongLong());
-        record.request.expiresAt = device::DeviceStatements::timestamp(query.value(7).toLongLong());
-        record.outcome = ApprovalHistory::outcome(query.value(8).toString(), query.value(7).toLongLong(), nowMs);
-        record.tokensIssuedAt = timestampOrEmpty(query.value(13));
-        const QByteArray signature = query.value(12).toByteArray();
-        if (!signature.isEmpty() && !query.value(10).isNull()) {
-            record.server = query.value(14).isNull() ? fallbackServer : query.value(14).toString();
-            record.recordedAt = timestampOrEmpty(query.value(9));
-            record.deviceId = query.value(10).toString();
-            record.decidedAt = query.value(11).toString();
+        record.request = ApprovalService::requestFromRow(query);
+        record.outcome =
+            ApprovalHistory::outcome(query.value(Status).toString(), query.value(expiresAtMs).toLongLong(), nowMs);
+        record.tokensIssuedAt = timestampOrEmpty(query.value(RedeemedAt));
+        const QByteArray signature = query.value(DecisionSignature).toByteArray();
+        if (!signature.isEmpty() && !query.value(DecisionDeviceId).isNull()) {
+            record.server = query.value(DecisionServer).isNull() ? fallbackServer : query.value(DecisionServer).toString();
+            record.recordedAt = timestampOrEmpty(query.value(DecidedAt));
+            record.deviceId = query.value(DecisionDeviceId).toString();
+            record.decidedAt = query.value(DecisionDecidedAt).toString();
             record.signature = signature;
             record.decision = record.outcome == QLatin1String("approved") ? device::DeviceStatements::approveWord()
                                                                           : device::DeviceStatements::denyWord();
-            record.deviceName = query.value(15).toString();
-            record.devicePublicKey = query.value(16).toByteArray();
+            record.deviceName = query.value(DeviceName).toString();
+            record.devicePublicKey = query.value(DevicePublicKey).toByteArray();
         }
         if (!writeLine(out, record.toJson())) {
             return Error{QStringLiteral("io"), QStringLiteral("cannot write the export: %1").arg(out.errorString())};
@@ -107,13 +115,11 @@ Result<AuditLog::Counts> AuditLog::exportLines(QIODevice& out, qint64 sinceMs, c
 
 std::optional<QByteArray> AuditLog::deviceKey(const QString& deviceId)
 {
-    QSqlQuery query(m_database.handle());
-    query.prepare(QStringLiteral("SELECT public_key FROM devices WHERE id = ?"));
-    query.addBindValue(deviceId);
-    if (!query.exec() || !query.next()) {
+    Result<std::optional<DeviceRecord>> device = DeviceStore(m_database).find(deviceId);
+    if (!device || !*device) {
         return std::nullopt;
     }
-    return query.value(0).toByteArray();
+    return (*device)->publicKey;
 }
 
 std::optional<AuditVerifier::StoredRequest> AuditLog::storedRequest(const QString& authReqId, qint64 nowMs)

@@ -32,11 +32,12 @@ public:
     // before the server identity was recorded with each one.
     Result<Counts> exportLines(QIODevice& out, qint64 sinceMs, const QString& fallbackServer, qint64 nowMs);
 
-    std::optional<QByteArray> deviceKey(const QString& deviceId);
-    std::optional<AuditVerifier::StoredRequest> storedRequest(const QString& authReqId, qint64 nowMs);
     AuditVerifier::Reference reference(qint64 nowMs);
 
 private:
+    std::optional<QByteArray> deviceKey(const QString& deviceId);
+    std::optional<AuditVerifier::StoredRequest> storedRequest(const QString& authReqId, qint64 nowMs);
+
     Database& m_database;
 };
 

@@ -1,7 +1,9 @@
 #include "server/audit/AuditRecord.h"
 
+#include "core/crypto/EcdhKeyPair.h"
 #include "core/crypto/SigningKey.h"
 #include "core/device/DeviceStatements.h"
+#include "server/ciba/ServerKey.h"
 
 #include <optional>
 
@@ -10,12 +12,6 @@ namespace handoff::server {
 namespace {
 
 constexpr qsizetype maxFieldLength = 4096;
-constexpr qsizetype publicPointSize = 65;
-
-QByteArray base64Url(const QByteArray& bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
 
 } // namespace
 
@@ -45,7 +41,7 @@ QJsonObject AuditRecord::toJson() const
         line.insert(QStringLiteral("device_public_key"), QString::fromLatin1(devicePublicKey.toBase64()));
         line.insert(QStringLiteral("decision"), decision);
         line.insert(QStringLiteral("decided_at"), decidedAt);
-        line.insert(QStringLiteral("signature"), QString::fromLatin1(base64Url(signature)));
+        line.insert(QStringLiteral("signature"), QString::fromLatin1(ServerKey::base64Url(signature)));
         line.insert(QStringLiteral("recorded_at"), recordedAt);
     }
     if (!tokensIssuedAt.isEmpty()) {
@@ -119,7 +115,7 @@ Result<AuditRecord> AuditRecord::fromJson(const QJsonObject& object)
                                     "and signature")};
     }
     const auto point = QByteArray::fromBase64Encoding(key.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (!point || (*point).size() != publicPointSize) {
+    if (!point || (*point).size() != crypto::EcdhKeyPair::PublicPointSize) {
         return Error{QStringLiteral("malformed"), QStringLiteral("device_public_key is not a b64 P-256 point")};
     }
     const auto sig = QByteArray::fromBase64Encoding(signature.toLatin1(), QByteArray::Base64UrlEncoding

@@ -1,5 +1,6 @@
 #include "server/ciba/ApprovalHistory.h"
 
+#include "core/device/ApprovalHistoryEntry.h"
 #include "core/device/DeviceStatements.h"
 #include "server/store/Database.h"
 
@@ -26,7 +27,7 @@ QString ApprovalHistory::outcome(const QString& status, qint64 expiresAtMs, qint
     return status; // approved, denied, expired
 }
 
-Result<QList<device::ApprovalHistoryEntry>> ApprovalHistory::forUser(const QString& userId, qint64 nowMs)
+Result<QJsonArray> ApprovalHistory::forUser(const QString& userId, qint64 nowMs)
 {
     QSqlQuery query(m_database.handle());
     query.setForwardOnly(true);
@@ -40,7 +41,7 @@ Result<QList<device::ApprovalHistoryEntry>> ApprovalHistory::forUser(const QStri
     if (!query.exec()) {
         return Error{QStringLiteral("storage"), QStringLiteral("cannot read the history: %1").arg(query.lastError().text())};
     }
-    QList<device::ApprovalHistoryEntry> entries;
+    QJsonArray entries;
     qsizetype bytes = 0;
     while (query.next()) {
         device::ApprovalHistoryEntry entry;
@@ -55,29 +56,26 @@ Result<QList<device::ApprovalHistoryEntry>> ApprovalHistory::forUser(const QStri
             entry.decidedAt = device::DeviceStatements::timestamp(query.value(7).toLongLong());
             entry.deviceName = query.value(8).toString();
         }
-        bytes += QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact).size() + 1;
+        const QJsonObject json = entry.toJson();
+        bytes += QJsonDocument(json).toJson(QJsonDocument::Compact).size() + 1;
         if (bytes > MaxBytes) {
             break;
         }
-        entries.append(entry);
+        entries.append(json);
     }
     return entries;
 }
 
 QJsonObject ApprovalHistory::message(const QString& userId)
 {
-    Result<QList<device::ApprovalHistoryEntry>> entries = forUser(userId, QDateTime::currentMSecsSinceEpoch());
+    Result<QJsonArray> entries = forUser(userId, QDateTime::currentMSecsSinceEpoch());
     if (!entries) {
         qCWarning(lcHistory).noquote() << entries.error().message;
         return QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
                            {QStringLiteral("code"), QStringLiteral("server_error")},
                            {QStringLiteral("message"), QStringLiteral("the server could not read the history")}};
     }
-    QJsonArray array;
-    for (const device::ApprovalHistoryEntry& entry : std::as_const(*entries)) {
-        array.append(entry.toJson());
-    }
-    return QJsonObject{{QStringLiteral("type"), QStringLiteral("history")}, {QStringLiteral("entries"), array}};
+    return QJsonObject{{QStringLiteral("type"), QStringLiteral("history")}, {QStringLiteral("entries"), *entries}};
 }
 
 } // namespace handoff::server

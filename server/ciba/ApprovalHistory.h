@@ -8,10 +8,9 @@
 // expiry counts as "expired"; device_name is the device that decided.
 
 #include "core/common/Result.h"
-#include "core/device/ApprovalHistoryEntry.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
-#include <QList>
 
 namespace handoff::server {
 
@@ -24,7 +23,8 @@ public:
     static constexpr int MaxEntries = 100;
     static constexpr qsizetype MaxBytes = 192 * 1024;
 
-    Result<QList<device::ApprovalHistoryEntry>> forUser(const QString& userId, qint64 nowMs);
+    // The entries (device::ApprovalHistoryEntry::toJson), newest first, within the bounds above.
+    Result<QJsonArray> forUser(const QString& userId, qint64 nowMs);
     // The message to send: {"type":"history","entries":[...]}, or an error message
     // when the database cannot be read.
     QJsonObject message(const QString& userId);

@@ -12,30 +12,15 @@
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStringList>
+
+#include <array>
 
 namespace handoff::server {
 
 namespace {
 
 Q_LOGGING_CATEGORY(lcApproval, "handoff.ciba", QtInfoMsg)
-
-constexpr const char* requestColumns =
-    "SELECT auth_req_id, client_id, client_name, user_email, scope, binding_message, requested_at, expires_at, "
-    "status, user_id FROM ciba_requests ";
-
-device::ApprovalRequest fromQuery(const QSqlQuery& query)
-{
-    device::ApprovalRequest request;
-    request.authReqId = query.value(0).toString();
-    request.clientId = query.value(1).toString();
-    request.clientName = query.value(2).toString();
-    request.user = query.value(3).toString();
-    request.scope = query.value(4).toString();
-    request.bindingMessage = query.value(5).toString();
-    request.requestedAt = device::DeviceStatements::timestamp(query.value(6).toLongLong());
-    request.expiresAt = device::DeviceStatements::timestamp(query.value(7).toLongLong());
-    return request;
-}
 
 QJsonObject result(const QString& authReqId, bool accepted, const QString& code, const QString& message)
 {
@@ -51,6 +36,32 @@ QJsonObject result(const QString& authReqId, bool accepted, const QString& code,
 
 } // namespace
 
+QString ApprovalService::requestColumns(const QString& table)
+{
+    static constexpr std::array<const char*, RequestColumnCount> columns{
+        "auth_req_id", "client_id", "client_name", "user_email", "scope", "binding_message", "requested_at", "expires_at"};
+    const QString prefix = table.isEmpty() ? QString() : table + QLatin1Char('.');
+    QStringList qualified;
+    for (const char* column : columns) {
+        qualified.append(prefix + QLatin1String(column));
+    }
+    return qualified.join(QStringLiteral(", "));
+}
+
+device::ApprovalRequest ApprovalService::requestFromRow(const QSqlQuery& query)
+{
+    device::ApprovalRequest request;
+    request.authReqId = query.value(0).toString();
+    request.clientId = query.value(1).toString();
+    request.clientName = query.value(2).toString();
+    request.user = query.value(3).toString();
+    request.scope = query.value(4).toString();
+    request.bindingMessage = query.value(5).toString();
+    request.requestedAt = device::DeviceStatements::timestamp(query.value(6).toLongLong());
+    request.expiresAt = device::DeviceStatements::timestamp(query.value(7).toLongLong());
+    return request;
+}
+
 ApprovalService::ApprovalService(Database& database, DeviceHub& hub, NotificationOutbox& outbox, QString serverIdentity)
     : m_database(database)
     , m_hub(hub)
@@ -62,8 +73,9 @@ ApprovalService::ApprovalService(Database& database, DeviceHub& hub, Notificatio
 QJsonArray ApprovalService::pendingFor(const QString& userId)
 {
     QSqlQuery query(m_database.handle());
-    query.prepare(QLatin1String(requestColumns)
-                  + QStringLiteral("WHERE user_id = ? AND status = 'pending' AND expires_at > ? ORDER BY requested_at"));
+    query.prepare(QStringLiteral("SELECT %1 FROM ciba_requests "
+                                 "WHERE user_id = ? AND status = 'pending' AND expires_at > ? ORDER BY requested_at")
+                      .arg(requestColumns()));
     query.addBindValue(userId);
     query.addBindValue(QDateTime::currentMSecsSinceEpoch());
     QJsonArray pending;
@@ -72,7 +84,7 @@ QJsonArray ApprovalService::pendingFor(const QString& userId)
         return pending;
     }
     while (query.next()) {
-        pending.append(fromQuery(query).toJson());
+        pending.append(requestFromRow(query).toJson());
     }
     return pending;
 }
@@ -98,19 +110,19 @@ QJsonObject ApprovalService::decide(const DeviceRecord& device, const QJsonObjec
                       QStringLiteral("the device's clock is too far from the server's"));
     }
     QSqlQuery query(m_database.handle());
-    query.prepare(QLatin1String(requestColumns) + QStringLiteral("WHERE auth_req_id = ?"));
+    query.prepare(QStringLiteral("SELECT %1, status, user_id FROM ciba_requests WHERE auth_req_id = ?").arg(requestColumns()));
     query.addBindValue(authReqId);
     if (!query.exec()) {
         qCWarning(lcApproval).noquote() << query.lastError().text();
         return result(authReqId, false, QStringLiteral("server_error"), QStringLiteral("the server could not check the decision"));
     }
-    if (!query.next() || query.value(9).toString() != device.userId) {
+    if (!query.next() || query.value(RequestColumnCount + 1).toString() != device.userId) {
         qCWarning(lcApproval).noquote() << "refused a decision by device" << device.id << "for an unknown request";
         return result(authReqId, false, QStringLiteral("unknown_request"), QStringLiteral("no such request for this user"));
     }
-    const device::ApprovalRequest request = fromQuery(query);
-    const QString status = query.value(8).toString();
-    const qint64 expiresAt = query.value(7).toLongLong();
+    const device::ApprovalRequest request = requestFromRow(query);
+    const QString status = query.value(RequestColumnCount).toString();
+    const qint64 expiresAt = query.value(7).toLongLong(); // expires_at, in ms
     query.finish();
     if (status != QLatin1String("pending") && status != QLatin1String("expired")) {
         return result(authReqId, false, QStringLiteral("already_decided"), QStringLiteral("this request was already settled"));

@@ -20,6 +20,12 @@
 #include <QJsonObject>
 #include <QString>
 
+class QSqlQuery;
+
+namespace handoff::device {
+struct ApprovalRequest;
+}
+
 namespace handoff::server {
 
 class Database;
@@ -36,6 +42,14 @@ public:
     QJsonObject decide(const DeviceRecord& device, const QJsonObject& message);
 
     static constexpr qint64 MaxClockSkewMs = 5 * 60 * 1000;
+
+    // The ciba_requests columns that requestFromRow() reads, comma-separated, for the
+    // start of a SELECT list; `table` (an alias in a join) qualifies each one when given.
+    // Further columns of a query start at index RequestColumnCount.
+    static QString requestColumns(const QString& table = {});
+    static constexpr int RequestColumnCount = 8;
+    // The request (as signed by devices) in the current row of a query that selects requestColumns() first.
+    static device::ApprovalRequest requestFromRow(const QSqlQuery& query);
 
 private:
     Database& m_database;

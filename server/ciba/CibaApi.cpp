@@ -10,6 +10,7 @@
 #include "server/ciba/NotificationPayload.h"
 #include "server/ciba/ServerKey.h"
 #include "server/ciba/TokenIssuer.h"
+#include "server/ciba/TokenStatusApi.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/device/UserStore.h"
@@ -18,9 +19,13 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QMap>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
+
+#include <algorithm>
+#include <optional>
 
 namespace handoff::server {
 
@@ -40,23 +45,19 @@ bool isScopeToken(const QString& token)
 } // namespace
 
 CibaApi::CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub,
-                 TokenIssuer& tokens, QString issuer)
+                 TokenIssuer& tokens, DenialBlocker& denialBlocker, QString issuer)
     : m_database(database)
     , m_clients(clients)
     , m_users(users)
     , m_devices(devices)
     , m_hub(hub)
     , m_tokens(tokens)
+    , m_denialBlocker(denialBlocker)
     , m_issuer(std::move(issuer))
 {
 }
 
 CibaApi::~CibaApi() = default;
-
-ServerKey* CibaApi::serverKey()
-{
-    return m_tokens.key();
-}
 
 void CibaApi::registerRoutes(Router& router)
 {
@@ -78,9 +79,9 @@ HttpResponse CibaApi::discovery()
                  {QStringLiteral("backchannel_authentication_endpoint"), endpoint("/bc-authorize")},
                  {QStringLiteral("token_endpoint"), endpoint("/token")},
                  {QStringLiteral("jwks_uri"), endpoint("/jwks")},
-                 {QStringLiteral("introspection_endpoint"), endpoint("/introspect")},
+                 {QStringLiteral("introspection_endpoint"), endpoint(TokenStatusApi::IntrospectionPath)},
                  {QStringLiteral("introspection_endpoint_auth_methods_supported"), clientAuth},
-                 {QStringLiteral("revocation_endpoint"), endpoint("/revoke")},
+                 {QStringLiteral("revocation_endpoint"), endpoint(TokenStatusApi::RevocationPath)},
                  {QStringLiteral("revocation_endpoint_auth_methods_supported"), clientAuth},
                  {QStringLiteral("backchannel_token_delivery_modes_supported"),
                   QJsonArray{QStringLiteral("poll"), QStringLiteral("ping"), QStringLiteral("push")}},
@@ -101,7 +102,7 @@ HttpResponse CibaApi::discovery()
 
 HttpResponse CibaApi::jwks()
 {
-    ServerKey* key = serverKey();
+    ServerKey* key = m_tokens.key(); // loaded (or made) on first use
     if (!key) {
         return serverError(QStringLiteral("no signing key"));
     }
@@ -316,14 +317,12 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (m_denialBlocker) {
-        Result<std::optional<QString>> refusal = m_denialBlocker->refusal(client.id, (*user)->id, now);
-        if (!refusal) {
-            return serverError(refusal.error().message);
-        }
-        if (*refusal) {
-            return oauthError(403, QStringLiteral("access_denied"), **refusal);
-        }
+    const Result<std::optional<QString>> refusal = m_denialBlocker.refusal(client.id, (*user)->id, now);
+    if (!refusal) {
+        return serverError(refusal.error().message);
+    }
+    if (*refusal) {
+        return oauthError(403, QStringLiteral("access_denied"), **refusal);
     }
     QSqlQuery query(m_database.handle());
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM ciba_requests WHERE user_id = ? AND status = 'pending' AND expires_at > ?"));

@@ -28,35 +28,30 @@
 
 #include "server/http/Router.h"
 
-#include <QMap>
 #include <QString>
 
 #include <functional>
-#include <optional>
 
 namespace handoff::server {
 
 class ClientStore;
-class ServerKey;
 class Database;
 class DenialBlocker;
 class DeviceHub;
 class DeviceStore;
 class TokenIssuer;
 class UserStore;
-struct ClientRecord;
 
 class CibaApi final {
 public:
+    // `denialBlocker` refuses clients that one person kept denying (access_denied while blocked).
     CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub,
-            TokenIssuer& tokens, QString issuer);
+            TokenIssuer& tokens, DenialBlocker& denialBlocker, QString issuer);
     ~CibaApi();
     Q_DISABLE_COPY_MOVE(CibaApi)
     void registerRoutes(Router& router);
     // Told of each new request's expiry (ms since the epoch), so that expiry can be armed for it.
     void setRequestCreatedHook(std::function<void(qint64 expiresAtMs)> hook) { m_requestCreated = std::move(hook); }
-    // Refuses clients that one person kept denying (access_denied while blocked).
-    void setDenialBlocker(DenialBlocker* blocker) { m_denialBlocker = blocker; }
 
     static constexpr int MaxPendingPerUser = 3;
     static constexpr int DefaultExpirySeconds = 300;
@@ -74,7 +69,6 @@ private:
     HttpResponse jwks();
     // /.well-known/openid-configuration: what this OP does, poll, ping and push delivery included.
     HttpResponse discovery();
-    ServerKey* serverKey(); // TokenIssuer's, loaded (or made) on first use
 
     Database& m_database;
     ClientStore& m_clients;
@@ -82,9 +76,9 @@ private:
     DeviceStore& m_devices;
     DeviceHub& m_hub;
     TokenIssuer& m_tokens;
+    DenialBlocker& m_denialBlocker;
     QString m_issuer;
     std::function<void(qint64)> m_requestCreated;
-    DenialBlocker* m_denialBlocker = nullptr;
 };
 
 } // namespace handoff::server

@@ -27,7 +27,8 @@ namespace {
 Q_LOGGING_CATEGORY(lcCiba, "handoff.ciba", QtInfoMsg)
 }
 
-CibaModule::CibaModule(Database& database, const QUrl& publicUrl, const NotificationSettings& notifications)
+CibaModule::CibaModule(Database& database, const QUrl& publicUrl, const NotificationSettings& notifications,
+                       const DenialBlockPolicy& denialBlock)
     : m_users(std::make_unique<UserStore>(database))
     , m_devices(std::make_unique<DeviceStore>(database))
     , m_clients(std::make_unique<ClientStore>(database))
@@ -36,17 +37,16 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl, const Notifica
     , m_deviceApi(std::make_unique<DeviceApi>(*m_devices, *m_users,
                                               device::DeviceStatements::serverIdentity(publicUrl)))
     , m_deviceHub(std::make_unique<DeviceHub>(*m_devices, *m_users, device::DeviceStatements::serverIdentity(publicUrl)))
-    , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub, *m_tokens,
+    , m_blocker(std::make_unique<DenialBlocker>(database, *m_deviceHub, denialBlock))
+    , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub, *m_tokens, *m_blocker,
                                           publicUrl.toString(QUrl::FullyEncoded)))
     , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub, *m_outbox,
                                                     device::DeviceStatements::serverIdentity(publicUrl)))
     , m_dispatcher(std::make_unique<NotificationDispatcher>(*m_outbox, *m_tokens, notifications))
     , m_expiry(std::make_unique<RequestExpiry>(database, *m_outbox, *m_deviceHub))
     , m_history(std::make_unique<ApprovalHistory>(database))
-    , m_blocker(std::make_unique<DenialBlocker>(database, *m_deviceHub))
     , m_tokenStatus(std::make_unique<TokenStatusApi>(database, *m_clients, *m_tokens, publicUrl.toString(QUrl::FullyEncoded)))
 {
-    m_cibaApi->setDenialBlocker(m_blocker.get());
     m_deviceHub->setPendingProvider([this](const QString& userId) { return m_approvals->pendingFor(userId); });
     m_deviceHub->setDecisionHandler([this](const DeviceRecord& device, const QJsonObject& message) {
         QJsonObject answer = m_approvals->decide(device, message);
@@ -107,11 +107,6 @@ void CibaModule::registerRoutes(Router& router)
     m_deviceApi->registerRoutes(router);
     m_cibaApi->registerRoutes(router);
     m_tokenStatus->registerRoutes(router);
-}
-
-void CibaModule::setDenialBlockPolicy(const DenialBlockPolicy& policy)
-{
-    m_blocker->setPolicy(policy);
 }
 
 } // namespace handoff::server

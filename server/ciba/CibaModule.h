@@ -36,7 +36,8 @@ class UserStore;
 
 class CibaModule final {
 public:
-    CibaModule(Database& database, const QUrl& publicUrl, const NotificationSettings& notifications = {});
+    CibaModule(Database& database, const QUrl& publicUrl, const NotificationSettings& notifications = {},
+               const DenialBlockPolicy& denialBlock = {});
 
     ~CibaModule();
     Q_DISABLE_COPY_MOVE(CibaModule)
@@ -52,7 +53,6 @@ public:
     QByteArray renderMetrics();
     // A session named a login_hint: that user's online devices get a session_request.
     void onSessionCreated(const SessionRecord& record, const QString& sessionUrl);
-    void setDenialBlockPolicy(const DenialBlockPolicy& policy);
 
 private:
     std::unique_ptr<UserStore> m_users;
@@ -62,12 +62,12 @@ private:
     std::unique_ptr<NotificationOutbox> m_outbox;
     std::unique_ptr<DeviceApi> m_deviceApi;
     std::unique_ptr<DeviceHub> m_deviceHub;
+    std::unique_ptr<DenialBlocker> m_blocker;
     std::unique_ptr<CibaApi> m_cibaApi;
     std::unique_ptr<ApprovalService> m_approvals;
     std::unique_ptr<NotificationDispatcher> m_dispatcher;
     std::unique_ptr<RequestExpiry> m_expiry;
     std::unique_ptr<ApprovalHistory> m_history;
-    std::unique_ptr<DenialBlocker> m_blocker;
     std::unique_ptr<TokenStatusApi> m_tokenStatus;
 };
 

@@ -32,10 +32,11 @@ public:
 
     // The form and the authenticated client, or the failure to answer with.
     std::optional<ClientRequest> accept(const HttpRequest& request, HttpResponse* failure);
+
+private:
     std::optional<ClientRecord> authenticate(const HttpRequest& request, const QMap<QString, QString>& form,
                                              HttpResponse* failure);
 
-private:
     ClientStore& m_clients;
 };
 

@@ -29,9 +29,6 @@ class DenialBlocker final {
 public:
     DenialBlocker(Database& database, DeviceHub& hub, DenialBlockPolicy policy = {});
 
-    void setPolicy(const DenialBlockPolicy& policy) { m_policy = policy; }
-    const DenialBlockPolicy& policy() const { return m_policy; }
-
     // A denial of `authReqId` was just stored: may start a block.
     void onDenied(const QString& authReqId, qint64 nowMs);
     // While a block holds: why the request is refused (for error_description);

@@ -324,6 +324,27 @@ private Q_SLOTS:
         QCOMPARE(runCli(m_server, {QStringLiteral("audit"), QStringLiteral("verify"), file(QStringLiteral("missing.jsonl"))}).exitCode, 1);
         QCOMPARE(runCli(m_server, {QStringLiteral("audit"), QStringLiteral("verify")}).exitCode, 2);
     }
+
+    void oversizedLineFails()
+    {
+        // A line longer than any export writes (here one that would otherwise read as
+        // a block event) fails and counts; the lines after it are still read.
+        QFile original(m_export);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QByteArray lines = original.readAll();
+        const QByteArray lastLine = lines.mid(lines.lastIndexOf('\n', lines.size() - 2) + 1);
+        QFile oversized(file(QStringLiteral("oversized.jsonl")));
+        QVERIFY(oversized.open(QIODevice::WriteOnly));
+        oversized.write(lines + "{\"type\":\"block\",\"padding\":\"" + QByteArray(70 * 1024, 'x') + "\"}\n" + lastLine);
+        oversized.close();
+        const CliResult checked = runCli(m_server, {QStringLiteral("audit"), QStringLiteral("verify"), oversized.fileName()});
+        QCOMPARE(checked.exitCode, 1);
+        QVERIFY2(checked.out.contains(QStringLiteral("line 6: FAILED    -: the line is longer than 65536 bytes")),
+                 qPrintable(checked.out));
+        QVERIFY2(checked.out.contains(QStringLiteral("line 7: event")), qPrintable(checked.out));
+        QVERIFY2(checked.out.contains(QStringLiteral("7 line(s): 2 verified, 2 unsigned (pending or expired), 2 block event(s), 1 failed")),
+                 qPrintable(checked.out));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_AuditExport)
