@@ -17,6 +17,7 @@ namespace handoff::crypto {
 class SigningKey final {
 public:
     static constexpr qsizetype SignatureSize = 64;
+    static constexpr qsizetype PublicPointSize = 65; // uncompressed P-256 point
 
     static Result<SigningKey> generate();
     // Rejects anything but an unencrypted PKCS#8 EC P-256 private key whose public
@@ -32,7 +33,7 @@ public:
     SigningKey& operator=(const SigningKey&) = delete;
 
     Result<SecretBytes> exportPkcs8() const;
-    QByteArray publicPoint() const; // 65-byte uncompressed point
+    QByteArray publicPoint() const; // PublicPointSize bytes
     // ECDSA over SHA-256(data), returned as r || s (32 bytes each, big-endian).
     Result<QByteArray> sign(QByteArrayView data) const;
 

@@ -1,6 +1,5 @@
 #include "server/audit/AuditRecord.h"
 
-#include "core/crypto/EcdhKeyPair.h"
 #include "core/crypto/SigningKey.h"
 #include "core/device/DeviceStatements.h"
 #include "server/ciba/ServerKey.h"
@@ -115,7 +114,7 @@ Result<AuditRecord> AuditRecord::fromJson(const QJsonObject& object)
                                     "and signature")};
     }
     const auto point = QByteArray::fromBase64Encoding(key.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (!point || (*point).size() != crypto::EcdhKeyPair::PublicPointSize) {
+    if (!point || (*point).size() != crypto::SigningKey::PublicPointSize) {
         return Error{QStringLiteral("malformed"), QStringLiteral("device_public_key is not a b64 P-256 point")};
     }
     const auto sig = QByteArray::fromBase64Encoding(signature.toLatin1(), QByteArray::Base64UrlEncoding
