@@ -11,7 +11,6 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QTimer>
 
 #include <algorithm>
