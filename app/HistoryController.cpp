@@ -13,11 +13,6 @@ namespace {
 
 constexpr int answerTimeoutMs = 10'000;
 
-QString accountName(const device::DeviceAccount& account)
-{
-    return HistoryController::tr("%1 on %2").arg(account.user, DeviceAccounts::hostOf(account.server));
-}
-
 } // namespace
 
 HistoryController::HistoryController(DeviceChannels* channels, QObject* parent)
@@ -138,15 +133,15 @@ void HistoryController::update()
         if (m_entries.contains(keyName)) {
             all.append(m_entries.value(keyName));
         } else if (m_asked.contains(keyName)) {
-            lines.append(tr("Loading the history of %1…").arg(accountName(account)));
+            lines.append(tr("Loading the history of %1…").arg(DeviceAccounts::label(account)));
         } else if (m_silent.contains(keyName)) {
-            lines.append(tr("%1 did not send its history; the server may not offer it yet.").arg(accountName(account)));
+            lines.append(tr("%1 did not send its history; the server may not offer it yet.").arg(DeviceAccounts::label(account)));
         } else {
             const device::DeviceClient* client = m_channels->client(keyName);
             const bool online = client && client->state() == device::DeviceClient::State::Online;
-            lines.append(online ? tr("Press Refresh to load the history of %1.").arg(accountName(account))
+            lines.append(online ? tr("Press Refresh to load the history of %1.").arg(DeviceAccounts::label(account))
                                 : tr("%1 is offline (%2): its requests are not shown.")
-                                      .arg(accountName(account), m_channels->statusText(keyName)));
+                                      .arg(DeviceAccounts::label(account), m_channels->statusText(keyName)));
         }
     }
     m_window->setEntries(all);

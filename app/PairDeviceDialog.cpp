@@ -217,8 +217,8 @@ void PairDeviceDialog::startPairing()
                          m_done = true;
                          m_link.token.clear(); // used up: no reason to keep the secret around
                          const device::DeviceAccount& account = outcome->account;
-                         QString text = tr("Paired. This computer now receives approval requests for %1 on %2.")
-                                            .arg(account.user, DeviceAccounts::hostOf(account.server));
+                         QString text = tr("Paired. This computer now receives approval requests for %1.")
+                                            .arg(DeviceAccounts::label(account));
                          for (const device::DeviceAccount& old : outcome->replaced) {
                              text += QLatin1Char('\n')
                                      + tr("It replaces this computer's earlier pairing with that account. The server "

@@ -33,11 +33,6 @@ QString menuText(QString text)
     return text.replace(QLatin1Char('&'), QStringLiteral("&&"));
 }
 
-QString accountLine(const device::DeviceAccount& account)
-{
-    return TrayController::tr("%1 on %2").arg(account.user, DeviceAccounts::hostOf(account.server));
-}
-
 } // namespace
 
 TrayController::TrayController(SessionManager* sessions, QObject* parent)
@@ -110,7 +105,7 @@ void TrayController::scheduleRebuild()
 // parse) and every status from its channel.
 struct TrayController::MenuState final {
     struct Account final {
-        QString line;   // "user on host"
+        QString line;   // DeviceAccounts::label
         QString status; // DeviceChannels::statusText
     };
     QList<ApprovalController::Waiting> approvals;
@@ -131,7 +126,7 @@ void TrayController::rebuildMenu()
         QList<MenuState::Account> lines;
         lines.reserve(accounts.size());
         for (const device::DeviceAccount& account : accounts)
-            lines.append({accountLine(account), m_channels->statusText(account.keyName)});
+            lines.append({DeviceAccounts::label(account), m_channels->statusText(account.keyName)});
         state.accounts = std::move(lines);
     }
 
