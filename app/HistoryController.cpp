@@ -63,6 +63,7 @@ void HistoryController::attach(device::DeviceClient* client)
         if (guard && state == device::DeviceClient::State::Online && m_window && m_window->isVisible()
             && !m_entries.contains(guard->account().keyName)) {
             ask(guard);
+            update();
         }
     });
 }
@@ -101,7 +102,6 @@ void HistoryController::ask(device::DeviceClient* client)
     m_silent.remove(keyName);
     client->requestHistory();
     m_timeout.start();
-    update();
 }
 
 void HistoryController::onHistory(device::DeviceClient* client, const QList<device::ApprovalHistoryEntry>& entries)
