@@ -51,18 +51,14 @@ ui::HistoryWindow* HistoryController::window() const
 
 void HistoryController::attach(device::DeviceClient* client)
 {
-    const QPointer<device::DeviceClient> guard(client);
+    // The client is the sender of both: Qt disconnects them when it goes.
     connect(client, &device::DeviceClient::historyReceived, this,
-            [this, guard](const QList<device::ApprovalHistoryEntry>& entries) {
-                if (guard) {
-                    onHistory(guard, entries);
-                }
-            });
-    connect(client, &device::DeviceClient::stateChanged, this, [this, guard](device::DeviceClient::State state) {
+            [this, client](const QList<device::ApprovalHistoryEntry>& entries) { onHistory(client, entries); });
+    connect(client, &device::DeviceClient::stateChanged, this, [this, client](device::DeviceClient::State state) {
         // An account that comes online while the window is open fills in its part.
-        if (guard && state == device::DeviceClient::State::Online && m_window && m_window->isVisible()
-            && !m_entries.contains(guard->account().keyName)) {
-            ask(guard);
+        if (state == device::DeviceClient::State::Online && m_window && m_window->isVisible()
+            && !m_entries.contains(client->account().keyName)) {
+            ask(client);
             update();
         }
     });
