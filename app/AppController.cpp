@@ -43,9 +43,7 @@ AppController::AppController(Application* app, SingleInstance* instance, QSettin
     m_approvals = new ApprovalController(m_channels, m_tray, this);
     m_requests = new SessionRequestInbox(m_channels, m_router, m_tray, this);
     m_history = new HistoryController(m_channels, this);
-    m_tray->setDeviceChannels(m_channels);
-    m_tray->setApprovals(m_approvals);
-    m_tray->setSessionRequests(m_requests);
+    m_tray->setSources(m_channels, m_approvals, m_requests);
 
     connect(instance, &SingleInstance::messageReceived, this, &AppController::onInstanceMessage);
     connect(app, &Application::linkOpened, this,

@@ -11,7 +11,6 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QTimer>
 
 #include <algorithm>
@@ -96,36 +95,25 @@ QString ApprovalController::closedText(const QString& outcome, const QString& by
 
 void ApprovalController::attach(device::DeviceClient* client)
 {
-    const QPointer<device::DeviceClient> guard(client);
+    // The client is the sender of each: Qt disconnects them when it goes, so it is
+    // alive whenever one runs.
     connect(client, &device::DeviceClient::approvalRequested, this,
-            [this, guard](const device::ApprovalRequest& request) {
-                if (guard) {
-                    onRequested(guard, request);
-                }
-            });
+            [this, client](const device::ApprovalRequest& request) { onRequested(client, request); });
     connect(client, &device::DeviceClient::approvalClosed, this,
-            [this, guard](const QString& id, const QString& outcome, const QString& byDevice, const QString& message) {
-                if (guard) {
-                    onClosed(guard, id, outcome, byDevice, message);
-                }
+            [this, client](const QString& id, const QString& outcome, const QString& byDevice, const QString& message) {
+                onClosed(client, id, outcome, byDevice, message);
             });
     connect(client, &device::DeviceClient::decisionResult, this,
-            [this, guard](const QString& id, bool accepted, const QString& message, const QString& code) {
-                if (guard) {
-                    onDecisionResult(guard, id, accepted, message, code);
-                }
+            [this, client](const QString& id, bool accepted, const QString& message, const QString& code) {
+                onDecisionResult(client, id, accepted, message, code);
             });
-    connect(client, &device::DeviceClient::stateChanged, this, [this, guard](device::DeviceClient::State state) {
-        if (guard && state == device::DeviceClient::State::Online) {
-            onOnline(guard);
+    connect(client, &device::DeviceClient::stateChanged, this, [this, client](device::DeviceClient::State state) {
+        if (state == device::DeviceClient::State::Online) {
+            onOnline(client);
         }
     });
     connect(client, &device::DeviceClient::noticeReceived, this,
-            [this, guard](const QString& code, const QString& message) {
-                if (guard) {
-                    onNotice(guard, code, message);
-                }
-            });
+            [this, client](const QString& code, const QString& message) { onNotice(client, code, message); });
 }
 
 QList<ApprovalController::Waiting> ApprovalController::waiting() const

@@ -94,6 +94,11 @@ QString DeviceAccounts::hostOf(const QUrl& server)
     return port == defaultPort ? host : QStringLiteral("%1:%2").arg(host).arg(port);
 }
 
+QString DeviceAccounts::label(const device::DeviceAccount& account)
+{
+    return tr("%1 on %2").arg(account.user, hostOf(account.server));
+}
+
 void DeviceAccounts::save(const QList<device::DeviceAccount>& accounts)
 {
     QStringList saved;

@@ -37,6 +37,8 @@ public:
     // "relay.example" or "127.0.0.1:8080": the host a person recognises, with a port
     // only when it is not the scheme's default.
     static QString hostOf(const QUrl& server);
+    // "alice on relay.example": the account as a person names it.
+    static QString label(const device::DeviceAccount& account);
 
 Q_SIGNALS:
     void changed();

@@ -54,7 +54,6 @@ public:
 
     // For a person: "Online", "Offline, reconnecting…", "Stopped: <reason>", ...
     QString statusText(const QString& keyName) const;
-    QString lastError(const QString& keyName) const { return m_errors.value(keyName); }
 
     // Pairs this computer with `link`'s server under `deviceName`. `done` runs once,
     // unless `context` was destroyed first.
@@ -64,8 +63,6 @@ public:
     // operator revokes it: there is no call for a device to remove itself.
     void unpair(const QString& keyName, QObject* context, UnpairDone done);
 
-    static QString stateText(device::DeviceClient::State state);
-
 Q_SIGNALS:
     void clientAdded(handoff::device::DeviceClient* client);
     // The account is gone; its client is deleted later.
@@ -73,6 +70,7 @@ Q_SIGNALS:
     void statusChanged();
 
 private:
+    static QString stateText(device::DeviceClient::State state);
     device::DeviceClient* startClient(const device::DeviceAccount& account);
     void dropClient(const QString& keyName);
     void finishPairing(const device::DeviceAccount& account, QObject* context, const PairingDone& done);

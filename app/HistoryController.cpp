@@ -13,11 +13,6 @@ namespace {
 
 constexpr int answerTimeoutMs = 10'000;
 
-QString accountName(const device::DeviceAccount& account)
-{
-    return HistoryController::tr("%1 on %2").arg(account.user, DeviceAccounts::hostOf(account.server));
-}
-
 } // namespace
 
 HistoryController::HistoryController(DeviceChannels* channels, QObject* parent)
@@ -56,18 +51,15 @@ ui::HistoryWindow* HistoryController::window() const
 
 void HistoryController::attach(device::DeviceClient* client)
 {
-    const QPointer<device::DeviceClient> guard(client);
+    // The client is the sender of both: Qt disconnects them when it goes.
     connect(client, &device::DeviceClient::historyReceived, this,
-            [this, guard](const QList<device::ApprovalHistoryEntry>& entries) {
-                if (guard) {
-                    onHistory(guard, entries);
-                }
-            });
-    connect(client, &device::DeviceClient::stateChanged, this, [this, guard](device::DeviceClient::State state) {
+            [this, client](const QList<device::ApprovalHistoryEntry>& entries) { onHistory(client, entries); });
+    connect(client, &device::DeviceClient::stateChanged, this, [this, client](device::DeviceClient::State state) {
         // An account that comes online while the window is open fills in its part.
-        if (guard && state == device::DeviceClient::State::Online && m_window && m_window->isVisible()
-            && !m_entries.contains(guard->account().keyName)) {
-            ask(guard);
+        if (state == device::DeviceClient::State::Online && m_window && m_window->isVisible()
+            && !m_entries.contains(client->account().keyName)) {
+            ask(client);
+            update();
         }
     });
 }
@@ -106,7 +98,6 @@ void HistoryController::ask(device::DeviceClient* client)
     m_silent.remove(keyName);
     client->requestHistory();
     m_timeout.start();
-    update();
 }
 
 void HistoryController::onHistory(device::DeviceClient* client, const QList<device::ApprovalHistoryEntry>& entries)
@@ -138,15 +129,15 @@ void HistoryController::update()
         if (m_entries.contains(keyName)) {
             all.append(m_entries.value(keyName));
         } else if (m_asked.contains(keyName)) {
-            lines.append(tr("Loading the history of %1…").arg(accountName(account)));
+            lines.append(tr("Loading the history of %1…").arg(DeviceAccounts::label(account)));
         } else if (m_silent.contains(keyName)) {
-            lines.append(tr("%1 did not send its history; the server may not offer it yet.").arg(accountName(account)));
+            lines.append(tr("%1 did not send its history; the server may not offer it yet.").arg(DeviceAccounts::label(account)));
         } else {
             const device::DeviceClient* client = m_channels->client(keyName);
             const bool online = client && client->state() == device::DeviceClient::State::Online;
-            lines.append(online ? tr("Press Refresh to load the history of %1.").arg(accountName(account))
+            lines.append(online ? tr("Press Refresh to load the history of %1.").arg(DeviceAccounts::label(account))
                                 : tr("%1 is offline (%2): its requests are not shown.")
-                                      .arg(accountName(account), m_channels->statusText(keyName)));
+                                      .arg(DeviceAccounts::label(account), m_channels->statusText(keyName)));
         }
     }
     m_window->setEntries(all);

@@ -42,6 +42,7 @@ public:
 private:
     void attach(device::DeviceClient* client);
     void refresh();
+    // Asks one account; the caller shows it as loading (update()).
     void ask(device::DeviceClient* client);
     void onHistory(device::DeviceClient* client, const QList<device::ApprovalHistoryEntry>& entries);
     void update();

@@ -36,33 +36,29 @@ Result<void> LinkRouter::open(const QUrl& url, Source source)
     return openSessionLink(protocol::SessionLinkParser::parse(url), source);
 }
 
-Result<void> LinkRouter::openSessionLink(const Result<protocol::SessionLink>& link, Source source)
+Result<void> LinkRouter::openSessionLink(const Result<protocol::SessionLink>& link, Source source,
+                                         const QUrl& pairedServer)
 {
     if (!link) {
         qCWarning(lcLinks) << "Refused a link from" << source << ":" << link.error().code;
         Q_EMIT linkFailed(link.error().message);
         return link.error();
     }
+    bool trusted = false;
+    if (!pairedServer.isEmpty()) {
+        const QString origin = TrustedServers::originOf(link->serverBase());
+        trusted = !origin.isEmpty() && origin == TrustedServers::originOf(pairedServer);
+        if (!trusted)
+            qCWarning(lcLinks) << "A paired server sent a link to another server; asking as for any link";
+    }
     Q_EMIT linkAccepted(source);
-    openLink(*link, false);
+    openLink(*link, trusted);
     return {};
 }
 
 Result<void> LinkRouter::openFromPairedServer(const QString& text, const QUrl& pairedServer)
 {
-    auto link = protocol::SessionLinkParser::parse(text);
-    if (!link) {
-        qCWarning(lcLinks) << "Refused a session request's link:" << link.error().code;
-        Q_EMIT linkFailed(link.error().message);
-        return link.error();
-    }
-    const QString origin = TrustedServers::originOf(link->serverBase());
-    const bool ownServer = !origin.isEmpty() && origin == TrustedServers::originOf(pairedServer);
-    if (!ownServer)
-        qCWarning(lcLinks) << "A paired server sent a link to another server; asking as for any link";
-    Q_EMIT linkAccepted(Source::PairedServer);
-    openLink(*link, ownServer);
-    return {};
+    return openSessionLink(protocol::SessionLinkParser::parse(text), Source::PairedServer, pairedServer);
 }
 
 Result<void> LinkRouter::openPairingLink(const QString& text, Source source)

@@ -67,8 +67,11 @@ Q_SIGNALS:
 
 private:
     Result<void> openPairingLink(const QString& text, Source source);
-    // Refuses a link that did not parse (saying why), else opens it as a link from `source`.
-    Result<void> openSessionLink(const Result<protocol::SessionLink>& link, Source source);
+    // Refuses a link that did not parse (saying why), else opens it as a link from
+    // `source`. Given the paired server that sent it, a link to that server's own
+    // origin is trusted without asking.
+    Result<void> openSessionLink(const Result<protocol::SessionLink>& link, Source source,
+                                 const QUrl& pairedServer = {});
     void openLink(const protocol::SessionLink& link, bool trusted);
     void askThenShow(session::ViewerSession* session, const QUrl& server);
 

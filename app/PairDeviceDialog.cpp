@@ -57,7 +57,7 @@ bool PairDeviceDialog::isValidDeviceName(const QString& name)
 }
 
 PairDeviceDialog::PairDeviceDialog(const device::PairingLink& link, DeviceChannels* channels, QWidget* parent)
-    : QDialog(parent), m_link(link), m_server(link.server), m_channels(channels)
+    : QDialog(parent), m_link(link), m_channels(channels)
 {
     setWindowTitle(tr("Pair with a Handoff server"));
     setObjectName(QStringLiteral("pairDeviceDialog"));
@@ -69,7 +69,7 @@ PairDeviceDialog::PairDeviceDialog(const device::PairingLink& link, DeviceChanne
     m_heading->setFont(headingFont);
     layout->addWidget(m_heading);
 
-    auto* host = textLabel(DeviceAccounts::hostOf(m_server), this);
+    auto* host = textLabel(DeviceAccounts::hostOf(m_link.server), this);
     host->setObjectName(QStringLiteral("serverHost"));
     QFont hostFont = host->font();
     hostFont.setPointSizeF(hostFont.pointSizeF() * 1.5);
@@ -79,10 +79,10 @@ PairDeviceDialog::PairDeviceDialog(const device::PairingLink& link, DeviceChanne
     host->setFrameShape(QFrame::StyledPanel);
     host->setMargin(10);
     layout->addWidget(host);
-    auto* address = textLabel(tr("Address: %1").arg(m_server.toString()), this);
+    auto* address = textLabel(tr("Address: %1").arg(m_link.server.toString()), this);
     address->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(address);
-    if (m_server.scheme() == QLatin1String("http") && !isLoopback(m_server.host())) {
+    if (m_link.server.scheme() == QLatin1String("http") && !isLoopback(m_link.server.host())) {
         auto* plain = textLabel(tr("This server is reached without encryption (http): others on the network can "
                                    "watch the connection. Pair only on a network you trust."),
                                 this);
@@ -95,7 +95,7 @@ PairDeviceDialog::PairDeviceDialog(const device::PairingLink& link, DeviceChanne
                                    "example from the server's operator."),
                                 this));
 
-    const QList<device::DeviceAccount> existing = channels->accounts()->onServer(m_server);
+    const QList<device::DeviceAccount> existing = channels->accounts()->onServer(m_link.server);
     if (!existing.isEmpty()) {
         QStringList users;
         for (const device::DeviceAccount& account : existing) {
@@ -217,8 +217,8 @@ void PairDeviceDialog::startPairing()
                          m_done = true;
                          m_link.token.clear(); // used up: no reason to keep the secret around
                          const device::DeviceAccount& account = outcome->account;
-                         QString text = tr("Paired. This computer now receives approval requests for %1 on %2.")
-                                            .arg(account.user, DeviceAccounts::hostOf(account.server));
+                         QString text = tr("Paired. This computer now receives approval requests for %1.")
+                                            .arg(DeviceAccounts::label(account));
                          for (const device::DeviceAccount& old : outcome->replaced) {
                              text += QLatin1Char('\n')
                                      + tr("It replaces this computer's earlier pairing with that account. The server "

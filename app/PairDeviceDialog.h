@@ -30,7 +30,6 @@ public:
     PairDeviceDialog(const device::PairingLink& link, DeviceChannels* channels, QWidget* parent = nullptr);
     ~PairDeviceDialog() override;
 
-    QUrl server() const { return m_server; }
     // Asked for this very link (and not done with it yet).
     bool isFor(const device::PairingLink& link) const
     {
@@ -54,7 +53,6 @@ private:
     void validateName();
 
     device::PairingLink m_link; // holds the one-time token until it is used
-    QUrl m_server;
     DeviceChannels* m_channels;
     QLineEdit* m_name = nullptr;
     QLabel* m_heading = nullptr;

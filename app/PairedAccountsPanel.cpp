@@ -149,9 +149,9 @@ void PairedAccountsPanel::askToUnpair()
     if (!account || m_question) {
         return;
     }
-    const QString host = DeviceAccounts::hostOf(account->server);
-    m_question = new QMessageBox(QMessageBox::Question, tr("Unpair this account?"),
-                                 tr("Unpair %1 on %2?").arg(account->user, host), QMessageBox::NoButton, this);
+    const QString label = DeviceAccounts::label(*account);
+    m_question = new QMessageBox(QMessageBox::Question, tr("Unpair this account?"), tr("Unpair %1?").arg(label),
+                                 QMessageBox::NoButton, this);
     m_question->setObjectName(QStringLiteral("unpairQuestion"));
     m_question->setAttribute(Qt::WA_DeleteOnClose);
     m_question->setTextFormat(Qt::PlainText);
@@ -164,11 +164,11 @@ void PairedAccountsPanel::askToUnpair()
     unpair->setObjectName(QStringLiteral("confirmUnpair"));
     QPushButton* keep = m_question->addButton(QMessageBox::Cancel);
     m_question->setDefaultButton(keep);
-    connect(unpair, &QPushButton::clicked, this, [this, keyName, who = account->user, host] {
+    connect(unpair, &QPushButton::clicked, this, [this, keyName, who = account->user, label] {
         showMessage(tr("Unpairing %1…").arg(who), false);
-        m_channels->unpair(keyName, this, [this, who, host](const Result<void>& done) {
+        m_channels->unpair(keyName, this, [this, label](const Result<void>& done) {
             if (done) {
-                showMessage(tr("%1 on %2 is no longer paired with this computer.").arg(who, host), false);
+                showMessage(tr("%1 is no longer paired with this computer.").arg(label), false);
             } else {
                 showMessage(done.error().message, true);
             }

@@ -56,13 +56,9 @@ QString SessionRequestInbox::notificationText(const device::SessionRequestNotice
 
 void SessionRequestInbox::attach(device::DeviceClient* client)
 {
-    const QPointer<device::DeviceClient> guard(client);
+    // The client is the sender: Qt disconnects this when it goes.
     connect(client, &device::DeviceClient::sessionRequested, this,
-            [this, guard](const device::SessionRequestNotice& notice) {
-                if (guard) {
-                    onRequested(guard, notice);
-                }
-            });
+            [this, client](const device::SessionRequestNotice& notice) { onRequested(client, notice); });
 }
 
 QList<SessionRequestInbox::Request> SessionRequestInbox::pending() const

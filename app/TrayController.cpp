@@ -12,6 +12,7 @@
 #include <QMenu>
 #include <QSystemTrayIcon>
 
+#include <optional>
 #include <utility>
 
 namespace handoff::app {
@@ -30,11 +31,6 @@ QString menuText(QString text)
         text = text.left(menuTextLimit - 1) + QStringLiteral("…");
     }
     return text.replace(QLatin1Char('&'), QStringLiteral("&&"));
-}
-
-QString accountLine(const device::DeviceAccount& account)
-{
-    return TrayController::tr("%1 on %2").arg(account.user, DeviceAccounts::hostOf(account.server));
 }
 
 } // namespace
@@ -62,35 +58,16 @@ TrayController::TrayController(SessionManager* sessions, QObject* parent)
 
 TrayController::~TrayController() = default;
 
-void TrayController::setDeviceChannels(DeviceChannels* channels)
+void TrayController::setSources(DeviceChannels* channels, ApprovalController* approvals,
+                                SessionRequestInbox* requests)
 {
-    if (m_channels)
-        m_channels->disconnect(this);
     m_channels = channels;
-    if (channels) {
-        connect(channels, &DeviceChannels::statusChanged, this, &TrayController::scheduleRebuild);
-        connect(channels->accounts(), &DeviceAccounts::changed, this, &TrayController::scheduleRebuild);
-    }
-    rebuildMenu();
-}
-
-void TrayController::setApprovals(ApprovalController* approvals)
-{
-    if (m_approvals)
-        m_approvals->disconnect(this);
     m_approvals = approvals;
-    if (approvals)
-        connect(approvals, &ApprovalController::waitingChanged, this, &TrayController::scheduleRebuild);
-    rebuildMenu();
-}
-
-void TrayController::setSessionRequests(SessionRequestInbox* requests)
-{
-    if (m_requests)
-        m_requests->disconnect(this);
     m_requests = requests;
-    if (requests)
-        connect(requests, &SessionRequestInbox::pendingChanged, this, &TrayController::scheduleRebuild);
+    connect(channels, &DeviceChannels::statusChanged, this, &TrayController::scheduleRebuild);
+    connect(channels->accounts(), &DeviceAccounts::changed, this, &TrayController::scheduleRebuild);
+    connect(approvals, &ApprovalController::waitingChanged, this, &TrayController::scheduleRebuild);
+    connect(requests, &SessionRequestInbox::pendingChanged, this, &TrayController::scheduleRebuild);
     rebuildMenu();
 }
 
@@ -124,15 +101,41 @@ void TrayController::scheduleRebuild()
     QMetaObject::invokeMethod(this, &TrayController::rebuildMenu, Qt::QueuedConnection);
 }
 
+// What one rebuild shows, read once: the pairings come from the settings (a JSON
+// parse) and every status from its channel.
+struct TrayController::MenuState final {
+    struct Account final {
+        QString line;   // DeviceAccounts::label
+        QString status; // DeviceChannels::statusText
+    };
+    QList<ApprovalController::Waiting> approvals;
+    QList<SessionRequestInbox::Request> requests;
+    std::optional<QList<Account>> accounts; // none without device channels
+};
+
 void TrayController::rebuildMenu()
 {
     m_rebuildScheduled = false;
+    MenuState state;
+    if (m_approvals)
+        state.approvals = m_approvals->waiting();
+    if (m_requests)
+        state.requests = m_requests->pending();
+    if (m_channels) {
+        const QList<device::DeviceAccount> accounts = m_channels->accounts()->accounts();
+        QList<MenuState::Account> lines;
+        lines.reserve(accounts.size());
+        for (const device::DeviceAccount& account : accounts)
+            lines.append({DeviceAccounts::label(account), m_channels->statusText(account.keyName)});
+        state.accounts = std::move(lines);
+    }
+
     m_menu->clear();
     QAction* open = m_menu->addAction(tr("Open link…"));
     open->setObjectName(QStringLiteral("trayOpenLink"));
     connect(open, &QAction::triggered, this, &TrayController::openLinkRequested);
 
-    addWaiting();
+    addWaiting(state);
 
     m_menu->addSection(tr("Active sessions"));
     const auto windows = m_sessions->windows();
@@ -144,7 +147,7 @@ void TrayController::rebuildMenu()
         connect(item, &QAction::triggered, window, [window] { SessionManager::raise(window); });
     }
 
-    addAccounts();
+    addAccounts(state);
 
     m_menu->addSeparator();
     QAction* history = m_menu->addAction(tr("Approval history…"));
@@ -154,19 +157,15 @@ void TrayController::rebuildMenu()
     connect(settings, &QAction::triggered, this, &TrayController::settingsRequested);
     QAction* quit = m_menu->addAction(tr("Quit Handoff"));
     connect(quit, &QAction::triggered, this, &TrayController::quitRequested);
-    updateToolTip();
+    updateToolTip(state);
 }
 
-void TrayController::addWaiting()
+void TrayController::addWaiting(const MenuState& state)
 {
-    const QList<ApprovalController::Waiting> approvals =
-        m_approvals ? m_approvals->waiting() : QList<ApprovalController::Waiting>{};
-    const QList<SessionRequestInbox::Request> requests =
-        m_requests ? m_requests->pending() : QList<SessionRequestInbox::Request>{};
-    if (approvals.isEmpty() && requests.isEmpty())
+    if (state.approvals.isEmpty() && state.requests.isEmpty())
         return;
     m_menu->addSection(tr("Waiting for you"));
-    for (const ApprovalController::Waiting& waiting : approvals) {
+    for (const ApprovalController::Waiting& waiting : state.approvals) {
         const QString message = waiting.request.bindingMessage.isEmpty() ? tr("(no message)")
                                                                           : waiting.request.bindingMessage;
         QAction* item = m_menu->addAction(menuText(tr("Approve? %1: %2").arg(waiting.request.clientName, message)));
@@ -176,7 +175,7 @@ void TrayController::addWaiting()
                 m_approvals->show(keyName, id);
         });
     }
-    for (const SessionRequestInbox::Request& request : requests) {
+    for (const SessionRequestInbox::Request& request : state.requests) {
         QAction* item = m_menu->addAction(menuText(tr("%1 needs your help").arg(request.notice.service)));
         item->setObjectName(QStringLiteral("traySessionRequest"));
         connect(item, &QAction::triggered, this, [this, keyName = request.keyName, id = request.notice.sessionId] {
@@ -186,35 +185,31 @@ void TrayController::addWaiting()
     }
 }
 
-void TrayController::addAccounts()
+void TrayController::addAccounts(const MenuState& state)
 {
-    if (!m_channels)
+    if (!state.accounts)
         return;
     m_menu->addSection(tr("Paired accounts"));
-    const QList<device::DeviceAccount> accounts = m_channels->accounts()->accounts();
-    if (accounts.isEmpty()) {
+    if (state.accounts->isEmpty()) {
         m_menu->addAction(tr("Not paired with a server"))->setEnabled(false);
     }
-    for (const device::DeviceAccount& account : accounts) {
-        QAction* item = m_menu->addAction(
-            menuText(tr("%1: %2").arg(accountLine(account), m_channels->statusText(account.keyName))));
+    for (const MenuState::Account& account : *state.accounts) {
+        QAction* item = m_menu->addAction(menuText(tr("%1: %2").arg(account.line, account.status)));
         item->setObjectName(QStringLiteral("trayAccount"));
-        item->setToolTip(m_channels->statusText(account.keyName));
+        item->setToolTip(account.status);
         connect(item, &QAction::triggered, this, &TrayController::settingsRequested);
     }
 }
 
-void TrayController::updateToolTip()
+void TrayController::updateToolTip(const MenuState& state)
 {
     QStringList lines{tr("Handoff")};
-    if (m_channels) {
-        const QList<device::DeviceAccount> accounts = m_channels->accounts()->accounts();
-        for (const device::DeviceAccount& account : accounts) {
-            lines.append(tr("%1: %2").arg(accountLine(account), m_channels->statusText(account.keyName)));
+    if (state.accounts) {
+        for (const MenuState::Account& account : *state.accounts) {
+            lines.append(tr("%1: %2").arg(account.line, account.status));
         }
     }
-    const qsizetype waiting = (m_approvals ? m_approvals->waiting().size() : 0)
-                              + (m_requests ? m_requests->pending().size() : 0);
+    const qsizetype waiting = state.approvals.size() + state.requests.size();
     if (waiting > 0) {
         lines.append(tr("%n request(s) waiting for you", nullptr, int(waiting)));
     }

@@ -33,10 +33,9 @@ public:
     explicit TrayController(SessionManager* sessions, QObject* parent = nullptr);
     ~TrayController() override;
 
-    // The menu's other sources; each must outlive this object (or be unset first).
-    void setDeviceChannels(DeviceChannels* channels);
-    void setApprovals(ApprovalController* approvals);
-    void setSessionRequests(SessionRequestInbox* requests);
+    // The menu's other sources, set once (none may be null). Until then the menu
+    // shows only the sessions; a source deleted later drops out of it.
+    void setSources(DeviceChannels* channels, ApprovalController* approvals, SessionRequestInbox* requests);
 
     bool isAvailable() const;
     // `onClicked` runs when the person clicks this notification (or a later one
@@ -54,11 +53,13 @@ Q_SIGNALS:
     void notified(const QString& title, const QString& message);
 
 private:
+    struct MenuState;
+
     void scheduleRebuild();
     void rebuildMenu();
-    void addWaiting();
-    void addAccounts();
-    void updateToolTip();
+    void addWaiting(const MenuState& state);
+    void addAccounts(const MenuState& state);
+    void updateToolTip(const MenuState& state);
 
     SessionManager* m_sessions;
     QPointer<DeviceChannels> m_channels;

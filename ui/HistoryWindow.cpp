@@ -97,15 +97,14 @@ void HistoryWindow::setEntries(const QList<device::ApprovalHistoryEntry>& entrie
         m_table->setItem(row, OutcomeColumn, item(outcomeText(entry.outcome)));
         m_table->setItem(row, DeviceColumn, item(entry.deviceName));
     }
-    m_count = int(sorted.size());
-    m_empty->setVisible(m_count == 0 && m_status->text().isEmpty());
+    m_empty->setVisible(sorted.isEmpty() && m_status->text().isEmpty());
 }
 
 void HistoryWindow::setStatus(const QString& text)
 {
     m_status->setText(text);
     m_status->setVisible(!text.isEmpty());
-    m_empty->setVisible(m_count == 0 && text.isEmpty());
+    m_empty->setVisible(m_table->rowCount() == 0 && text.isEmpty());
 }
 
 QString HistoryWindow::statusText() const

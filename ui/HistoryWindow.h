@@ -41,7 +41,6 @@ private:
     QTableWidget* m_table = nullptr;
     QLabel* m_empty = nullptr;
     QLabel* m_status = nullptr;
-    int m_count = 0;
 };
 
 } // namespace handoff::ui
