@@ -2,10 +2,10 @@
 
 #include "app/DeviceAccounts.h"
 #include "app/DeviceChannels.h"
+#include "core/common/EndpointPolicy.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
-#include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -26,15 +26,6 @@ QLabel* textLabel(const QString& text, QWidget* parent)
     label->setWordWrap(true);
     label->setText(text);
     return label;
-}
-
-bool isLoopback(const QString& host)
-{
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0) {
-        return true;
-    }
-    const QHostAddress address(host);
-    return !address.isNull() && address.isLoopback();
 }
 
 QString defaultDeviceName()
@@ -82,7 +73,8 @@ PairDeviceDialog::PairDeviceDialog(const device::PairingLink& link, DeviceChanne
     auto* address = textLabel(tr("Address: %1").arg(m_link.server.toString()), this);
     address->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(address);
-    if (m_link.server.scheme() == QLatin1String("http") && !isLoopback(m_link.server.host())) {
+    // Plain http that the endpoint rule refuses: to another machine.
+    if (m_link.server.scheme() == QLatin1String("http") && !EndpointPolicy::isAcceptable(m_link.server)) {
         auto* plain = textLabel(tr("This server is reached without encryption (http): others on the network can "
                                    "watch the connection. Pair only on a network you trust."),
                                 this);

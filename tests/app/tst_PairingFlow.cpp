@@ -21,6 +21,8 @@
 #include <QSysInfo>
 #include <QTreeWidget>
 
+#include <algorithm>
+
 using namespace handoff;
 using namespace handoff::test;
 
@@ -123,6 +125,34 @@ private Q_SLOTS:
         QTest::keyClick(dialog->nameField(), Qt::Key_Return);
         QTRY_VERIFY(!dialog || !dialog->isVisible());
         QTest::qWait(200);
+        QVERIFY(m_app->accounts()->accounts().isEmpty());
+    }
+
+    // Plain http is fine to this machine; to any other the dialog warns that the
+    // network can watch the connection.
+    void plainHttpToAnotherMachineIsWarned()
+    {
+        const auto warns = [](const app::PairDeviceDialog* dialog) {
+            const QList<QLabel*> labels = dialog->findChildren<QLabel*>();
+            return std::any_of(labels.begin(), labels.end(), [](const QLabel* label) {
+                return label->text().contains(QStringLiteral("reached without encryption"));
+            });
+        };
+        QVERIFY(m_app->router()->open(m_fixture.pairingLink(Frank), app::LinkRouter::Source::CommandLine).ok());
+        QPointer<app::PairDeviceDialog> loopback = m_app->pairDialog();
+        QVERIFY(loopback);
+        QVERIFY(!warns(loopback));
+        loopback->cancelButton()->click();
+        QTRY_VERIFY(!loopback || !loopback->isVisible());
+
+        const QString remote = QStringLiteral("http://192.0.2.10:8080/pair#t=") + QString(43, QLatin1Char('A'));
+        QVERIFY(m_app->router()->open(remote, app::LinkRouter::Source::CommandLine).ok());
+        QPointer<app::PairDeviceDialog> plain = m_app->pairDialog();
+        QVERIFY(plain);
+        QVERIFY(plain != loopback || !loopback);
+        QVERIFY(warns(plain));
+        plain->cancelButton()->click();
+        QTRY_VERIFY(!plain || !plain->isVisible());
         QVERIFY(m_app->accounts()->accounts().isEmpty());
     }
 
