@@ -1,7 +1,8 @@
 // PlainText::isDeceptive, the one character rule behind the server's
-// binding_message check and the agent's ServerText: what could hide, reorder or
-// fake text is refused, every ordinary character (accents, symbols, emoji,
-// combining marks, the spaces) passes.
+// binding_message and session text checks, the agent's ServerText and what the app
+// shows of a session: what could hide, reorder or fake text is refused, every
+// ordinary character (accents, symbols, emoji, combining marks, the spaces)
+// passes. containsDeceptive() and sanitized() apply it to whole strings.
 
 #include "core/common/PlainText.h"
 
@@ -58,6 +59,33 @@ private Q_SLOTS:
         QFETCH(uint, codePoint);
         QFETCH(bool, deceptive);
         QCOMPARE(PlainText::isDeceptive(char32_t(codePoint)), deceptive);
+    }
+
+    void wholeStrings_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("deceptive");
+        QTest::addColumn<QString>("sanitized");
+        const QString r = QString(QChar::ReplacementCharacter);
+        QTest::newRow("plain") << QStringLiteral("Banque d’épargne 🏦") << false << QStringLiteral("Banque d’épargne 🏦");
+        QTest::newRow("markup is plain text") << QStringLiteral("<b>PIN</b>") << false << QStringLiteral("<b>PIN</b>");
+        QTest::newRow("right-to-left override") << QStringLiteral("Bank\u202Eknab") << true << QStringLiteral("Bank") + r + QStringLiteral("knab");
+        QTest::newRow("zero-width joiner") << QStringLiteral("a\u200Db") << true << QStringLiteral("a") + r + QStringLiteral("b");
+        QTest::newRow("newline") << QStringLiteral("a\nb") << true << QStringLiteral("a") + r + QStringLiteral("b");
+        QTest::newRow("two in a row") << QStringLiteral("\u2066\u2069") << true << r + r;
+        QTest::newRow("lone high surrogate") << QString(QChar(0xD800)) + QStringLiteral("x") << true << r + QStringLiteral("x");
+        QTest::newRow("astral emoji kept whole") << QStringLiteral("\U0001F600") << false << QStringLiteral("\U0001F600");
+        QTest::newRow("empty") << QString() << false << QString();
+    }
+
+    void wholeStrings()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, deceptive);
+        QFETCH(QString, sanitized);
+        QCOMPARE(PlainText::containsDeceptive(text), deceptive);
+        QCOMPARE(PlainText::sanitized(text), sanitized);
+        QVERIFY(!PlainText::containsDeceptive(PlainText::sanitized(text)));
     }
 };
 
