@@ -102,6 +102,10 @@ void LinkRouter::askThenShow(ViewerSession* session, const QUrl& server)
     connect(session, &ViewerSession::sessionInfoReceived, this, [this, guard, server](const session::SessionInfo& info) {
         if (!guard)
             return;
+        // Version 2 names the service only once the agent itself has said it,
+        // end-to-end encrypted; the question waits for those words.
+        if (info.source == session::SessionInfo::Source::None)
+            return;
         guard->disconnect(this);
         const QString origin = TrustedServers::originOf(server);
         if (!m_askTrust(origin, info.service)) {
@@ -124,9 +128,12 @@ bool LinkRouter::askWithDialog(const QString& origin, const QString& service)
                     QObject::tr("A session link from a server you have not used before wants to show you a "
                                 "sign-in step."),
                     QMessageBox::NoButton);
-    box.setInformativeText(QObject::tr("Server: %1\nService: %2\n\nOpen it only if you expected an agent to ask "
-                                       "for your help with this service. Handoff will remember your answer.")
-                               .arg(origin, service.isEmpty() ? QObject::tr("(not given)") : service));
+    // Rich text with every outside word escaped: the service name is the agent's
+    // (or, in version 1, the relay's) and must show as written, never as markup.
+    box.setInformativeText(QObject::tr("<p>Server: %1<br>Service: %2</p><p>Open it only if you expected an agent to "
+                                       "ask for your help with this service. Handoff will remember your answer.</p>")
+                               .arg(origin.toHtmlEscaped(),
+                                    service.isEmpty() ? QObject::tr("(not given)") : service.toHtmlEscaped()));
     auto* trust = box.addButton(QObject::tr("Trust and open"), QMessageBox::AcceptRole);
     auto* refuse = box.addButton(QObject::tr("Don't open"), QMessageBox::RejectRole);
     box.setDefaultButton(refuse); // Enter must not trust a server by accident

@@ -35,10 +35,14 @@ using EndReason = ViewerSession::EndReason;
 // Zoom choices of the box; 0 stands for "fit".
 constexpr std::array<int, 9> ZoomPercents = {0, 50, 75, 100, 125, 150, 175, 200, 300};
 
+// Every label that can show words from outside the app (the agent's, the relay's)
+// shows them as plain text: Qt's AutoText would render "<b>" or "<a href>" from a
+// session's service name or hint as markup, dressing it up as the app's own text.
 QLabel* makeLabel(const QString& objectName, QWidget* parent)
 {
     auto* label = new QLabel(parent);
     label->setObjectName(objectName);
+    label->setTextFormat(Qt::PlainText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     return label;
 }
@@ -347,7 +351,7 @@ void SessionWindow::connectSession()
 void SessionWindow::onStateChanged(State state)
 {
     if (state == State::Ready)
-        m_channelProven = true; // the agent's "ready" record arrived under the derived keys
+        m_channelProven = true; // the agent proved the keys and revealed a nonce matching its commitment
     const bool ready = state == State::Ready && m_session->agentConnected();
     m_view->setInputEnabled(ready);
     for (QAction* a : {m_back, m_forward, m_reload})
@@ -418,6 +422,10 @@ void SessionWindow::updateSecurity()
     } else if (m_session->keyPinned()) {
         text = tr("End-to-end encrypted, key verified");
         description = tr("Protocol version 2: the agent's key matches the link.");
+        const QString sas = m_session->sas();
+        if (!sas.isEmpty())
+            description += QLatin1Char(' ')
+                + tr("The agent's console shows the same security code: %1 %2.").arg(sas.left(3), sas.mid(3));
         icon = Resources::lockIcon();
     } else if (m_session->sasConfirmed()) {
         text = tr("End-to-end encrypted, code compared");

@@ -99,22 +99,29 @@ int CommandRunner::toHuman(const CliOptions& options, QTextStream& out, QTextStr
         }
         session.cancel();
     });
-    QObject::connect(&session, &AgentSession::linkReady, &loop, [&](const QUrl& url, const QString& id) {
-        const QString link = url.toString(QUrl::FullyEncoded);
-        if (json) {
-            printJson(out, QJsonObject{{QStringLiteral("event"), QStringLiteral("link")},
-                                       {QStringLiteral("session_id"), id},
-                                       {QStringLiteral("session_url"), link},
-                                       {QStringLiteral("protocol"), options.protocol}});
-        } else {
-            out << "Ask the person to open this link in the Handoff app:\n  " << link << '\n';
-            if (options.protocol == 1) {
-                out << "Protocol version 1: the relay can see the screen; use it only with AuthLoop viewers.\n";
-            }
-            out << "Waiting for the person...\n";
-            out.flush();
-        }
-    });
+    QObject::connect(&session, &AgentSession::linkReady, &loop,
+                     [&](const QUrl& appLink, const QUrl& webLink, const QString& id) {
+                         const QString link = appLink.toString(QUrl::FullyEncoded);
+                         const QString web = webLink.toString(QUrl::FullyEncoded);
+                         if (json) {
+                             printJson(out, QJsonObject{{QStringLiteral("event"), QStringLiteral("link")},
+                                                        {QStringLiteral("session_id"), id},
+                                                        {QStringLiteral("session_url"), link},
+                                                        {QStringLiteral("web_url"), web},
+                                                        {QStringLiteral("protocol"), options.protocol}});
+                         } else {
+                             out << "Ask the person to open this link in the Handoff app:\n  " << link << '\n'
+                                 << "(Without the app, or where handoff:// links do not open, the same link as a web "
+                                    "page: "
+                                 << web << " )\n";
+                             if (options.protocol == 1) {
+                                 out << "Protocol version 1: the relay can see the screen; use it only with AuthLoop "
+                                        "viewers.\n";
+                             }
+                             out << "Waiting for the person...\n";
+                             out.flush();
+                         }
+                     });
     QObject::connect(&session, &AgentSession::sasReady, &loop, [&](const QString& sas) {
         if (json) {
             printJson(out, QJsonObject{{QStringLiteral("event"), QStringLiteral("sas")}, {QStringLiteral("sas"), sas}});

@@ -59,7 +59,8 @@ QString McpServer::instructions()
     return QStringLiteral(
         "Handoff hands one authentication step in your browser to the real person. Call handoff_to_human when "
         "the page you drive shows a wall you must not or cannot pass yourself: a password, a one-time code, a "
-        "CAPTCHA, a security question or a document upload. Give the person the session_url it returns (and "
+        "CAPTCHA, a security question or a document upload. Give the person the session_url it returns (a "
+        "handoff:// link that opens their Handoff app; web_url only if that link does not open for them, and "
         "the security code if they ask), then call handoff_status, which waits until they are done; continue "
         "when it returns resolved. Never ask the user for passwords, codes or other credentials in the chat, "
         "and never type them yourself: the person types them into their own app, end-to-end encrypted.\n\n"
@@ -107,7 +108,12 @@ QJsonArray McpServer::toolList()
          QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
                      {QStringLiteral("properties"),
                       QJsonObject{{QStringLiteral("session_id"), stringProperty(QStringLiteral("The session"))},
-                                  {QStringLiteral("session_url"), stringProperty(QStringLiteral("The link for the person"))}}},
+                                  {QStringLiteral("session_url"),
+                                   stringProperty(QStringLiteral("The link for the person, in the Handoff app's "
+                                                                 "handoff:// form: give them this one"))},
+                                  {QStringLiteral("web_url"),
+                                   stringProperty(QStringLiteral("The same link as a web page on the relay, for a "
+                                                                 "person whose system does not open handoff:// links"))}}},
                      {QStringLiteral("required"), QJsonArray{QStringLiteral("session_id"), QStringLiteral("session_url")}}}},
     };
     const QJsonObject status{
@@ -323,13 +329,16 @@ void McpServer::toHuman(const QJsonValue& id, const QJsonObject& arguments)
     auto* session = new AgentSession(std::move(config), this);
     const QString key = idKey(id);
     m_creating.insert(key, session);
-    connect(session, &AgentSession::linkReady, this, [this, session, id, key](const QUrl& url, const QString& sessionId) {
-        m_sessions[sessionId].session = session;
-        if (m_creating.remove(key) > 0) {
-            respondToolResult(id, QJsonObject{{QStringLiteral("session_id"), sessionId},
-                                              {QStringLiteral("session_url"), url.toString(QUrl::FullyEncoded)}});
-        }
-    });
+    connect(session, &AgentSession::linkReady, this,
+            [this, session, id, key](const QUrl& appLink, const QUrl& webLink, const QString& sessionId) {
+                m_sessions[sessionId].session = session;
+                if (m_creating.remove(key) > 0) {
+                    respondToolResult(id,
+                                      QJsonObject{{QStringLiteral("session_id"), sessionId},
+                                                  {QStringLiteral("session_url"), appLink.toString(QUrl::FullyEncoded)},
+                                                  {QStringLiteral("web_url"), webLink.toString(QUrl::FullyEncoded)}});
+                }
+            });
     connect(session, &AgentSession::finished, this,
             [this, session, id, key](AgentSession::Outcome, const QString& message) {
                 if (session->sessionId().isEmpty() || !m_sessions.contains(session->sessionId())) {

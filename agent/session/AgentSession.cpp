@@ -8,6 +8,7 @@
 #include "core/crypto/SecureMemory.h"
 #include "core/protocol/SecureChannelV1.h"
 #include "core/protocol/SecureChannelV2.h"
+#include "core/protocol/SessionLinkParser.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -62,6 +63,7 @@ AgentSession::~AgentSession()
     if (m_channel) {
         m_channel->close();
     }
+    crypto::wipe(m_viewerSecret);
 }
 
 QString AgentSession::outcomeName(Outcome outcome)
@@ -87,13 +89,19 @@ QString AgentSession::sas() const
 void AgentSession::start()
 {
     if (m_config.protocolVersion == 2) {
-        // Before the session exists: the fingerprint goes into the link.
+        // Before the session exists: the fingerprint and the secret go into the link.
         Result<crypto::EcdhKeyPair> key = crypto::EcdhKeyPair::generate();
         if (!key) {
             finish(Outcome::Error, key.error().message);
             return;
         }
+        Result<QByteArray> secret = protocol::SecureChannelV2::makeViewerSecret();
+        if (!secret) {
+            finish(Outcome::Error, secret.error().message);
+            return;
+        }
         m_pendingKey = std::move(key).value();
+        m_viewerSecret = std::move(secret).value();
     }
     connect(m_cdp, &CdpClient::connectFailed, this, [this](const Error& error) {
         finish(Outcome::Error, QStringLiteral("could not connect to the browser: %1").arg(error.message));
@@ -107,9 +115,16 @@ void AgentSession::createSession()
     if (m_finished) {
         return;
     }
+    if (m_config.request.contextUrl.isEmpty()) {
+        m_config.request.contextUrl = m_cdp->target().url;
+    }
     CreateSessionRequest request = m_config.request;
-    if (request.contextUrl.isEmpty()) {
-        request.contextUrl = m_cdp->target().url;
+    if (m_config.protocolVersion == 2 && !request.loginHint.isEmpty()) {
+        // The server delivers the link to the person's paired devices: with the
+        // agent's own k and s in it, the app checks our key and proves itself to us
+        // just as with the link we print.
+        request.linkKeyFingerprint = protocol::SecureChannelV2::keyFingerprintB64Url(m_pendingKey->publicPoint());
+        request.linkViewerSecret = protocol::SecureChannelV2::linkValue(m_viewerSecret);
     }
     QPointer<AgentSession> self(this);
     m_api->createSession(request, [self](const Result<CreatedSession>& created) {
@@ -123,18 +138,23 @@ void AgentSession::createSession()
             return;
         }
         self->m_created = *created;
-        QUrl link = created->sessionUrl;
+        QUrl webLink = created->sessionUrl;
         if (self->m_config.protocolVersion == 2) {
             const QByteArray k = protocol::SecureChannelV2::keyFingerprintB64Url(self->m_pendingKey->publicPoint());
-            auto channel = protocol::SecureChannelV2::createAgent(created->sessionId, std::move(*self->m_pendingKey));
+            QByteArray s = protocol::SecureChannelV2::linkValue(self->m_viewerSecret);
+            auto channel = protocol::SecureChannelV2::createAgent(created->sessionId, std::move(*self->m_pendingKey),
+                                                                  self->m_viewerSecret);
             self->m_pendingKey.reset();
+            crypto::wipe(self->m_viewerSecret); // the channel holds its own copy
             if (!channel) {
                 self->finish(Outcome::Error, channel.error().message);
                 return;
             }
             self->m_channel = std::move(channel).value();
-            link.setFragment(link.fragment(QUrl::FullyEncoded) + QStringLiteral("&k=") + QString::fromLatin1(k),
-                             QUrl::TolerantMode);
+            webLink.setFragment(webLink.fragment(QUrl::FullyEncoded) + QStringLiteral("&k=") + QString::fromLatin1(k)
+                                    + QStringLiteral("&s=") + QString::fromLatin1(s),
+                                QUrl::TolerantMode);
+            crypto::wipe(s);
         } else {
             auto channel = protocol::SecureChannelV1::create(protocol::ChannelRole::Agent);
             if (!channel) {
@@ -143,7 +163,15 @@ void AgentSession::createSession()
             }
             self->m_channel = std::move(channel).value();
         }
-        self->m_link = link;
+        // The app's own form, built by the app's own parser: a link the app would
+        // refuse is caught here, before anyone is asked to open it.
+        Result<protocol::SessionLink> parsed = protocol::SessionLinkParser::parse(webLink);
+        if (!parsed) {
+            self->finish(Outcome::Error, QStringLiteral("the server answered with an unusable session link: %1")
+                                             .arg(parsed.error().message));
+            return;
+        }
+        self->m_link = parsed->toHandoffUrl();
         const QDateTime expires = QDateTime::fromString(created->expiresAt, Qt::ISODateWithMs);
         if (expires.isValid()) {
             const qint64 ms = QDateTime::currentDateTimeUtc().msecsTo(expires) + ExpiryGraceMs;
@@ -151,7 +179,7 @@ void AgentSession::createSession()
         }
         qCInfo(lcAgent).noquote() << "session" << created->sessionId << "created, protocol version"
                                   << self->m_config.protocolVersion;
-        Q_EMIT self->linkReady(link, created->sessionId);
+        Q_EMIT self->linkReady(self->m_link, webLink, created->sessionId);
         self->connectRelay();
     });
 }
@@ -258,7 +286,11 @@ void AgentSession::onRelayText(const QString& text)
     const QString type = object.value(QLatin1String("type")).toString();
     if (type == QLatin1String("viewer_connected")) {
         qCInfo(lcAgent) << "viewer connected";
-        m_viewerReady = false;
+        // The relay's word, not proof: in version 2 frames keep going to the viewer
+        // that confirmed the keys (only it can read them) until it confirms again.
+        if (m_channel && m_channel->version() == 1) {
+            m_viewerReady = false;
+        }
         Q_EMIT viewerConnected();
         if (!m_screencast->isRunning()) {
             m_screencast->start();
@@ -298,20 +330,50 @@ void AgentSession::onRelayText(const QString& text)
         for (const WireMessage& reply : std::as_const(accepted->replies)) {
             sendWire(reply);
         }
-        m_viewerReady = true;
-        qCInfo(lcAgent) << "end-to-end keys agreed with the viewer" << (accepted->resumed ? "(resumed)" : "");
-        if (!m_channel->sas().isEmpty()) {
-            Q_EMIT sasReady(m_channel->sas());
-        }
-        if (!m_screencast->isRunning()) {
-            m_screencast->start();
-        }
-        if (m_screencast->lastFrame()) {
-            m_pump->push(*m_screencast->lastFrame());
+        if (m_channel->version() == 1) {
+            onViewerConfirmed(); // version 1 has no key confirmation
+        } else {
+            qCInfo(lcAgent) << "viewer key received" << (accepted->resumed ? "(resumed)" : "")
+                            << "; waiting for its key confirmation";
         }
         return;
     }
     onIncoming(WireMessage::text(utf8));
+}
+
+void AgentSession::onViewerConfirmed()
+{
+    m_viewerReady = true;
+    qCInfo(lcAgent) << "end-to-end keys confirmed by the viewer";
+    if (!m_channel->sas().isEmpty()) {
+        Q_EMIT sasReady(m_channel->sas());
+    }
+    if (m_channel->version() == 2) {
+        sendDescription();
+    }
+    if (!m_screencast->isRunning()) {
+        m_screencast->start();
+    }
+    if (m_screencast->lastFrame()) {
+        m_pump->push(*m_screencast->lastFrame());
+    }
+}
+
+void AgentSession::sendDescription()
+{
+    // The agent's own words for what the person is asked to do, end-to-end
+    // encrypted: the app shows these rather than the relay's session_info.
+    const QJsonObject description{
+        {QStringLiteral("type"), QStringLiteral("session_info")},
+        {QStringLiteral("service"), m_config.request.service},
+        {QStringLiteral("context"), m_config.request.contextJson()},
+    };
+    Result<WireMessage> sealed = m_channel->encryptControl(QJsonDocument(description).toJson(QJsonDocument::Compact));
+    if (!sealed) {
+        qCWarning(lcAgent).noquote() << "could not seal the session description:" << sealed.error().code;
+        return;
+    }
+    sendWire(*sealed);
 }
 
 void AgentSession::onRelayBinary(const QByteArray& data)
@@ -321,7 +383,7 @@ void AgentSession::onRelayBinary(const QByteArray& data)
 
 void AgentSession::onIncoming(const WireMessage& message)
 {
-    if (!m_channel || !m_channel->isReady()) {
+    if (!m_channel) {
         return;
     }
     Result<Incoming> incoming = m_channel->receive(message);
@@ -329,8 +391,16 @@ void AgentSession::onIncoming(const WireMessage& message)
         qCWarning(lcAgent).noquote() << "dropped a relay message:" << incoming.error().code;
         return;
     }
+    for (const WireMessage& reply : std::as_const(incoming->replies)) {
+        sendWire(reply);
+    }
     QByteArray plaintext = std::move(incoming->plaintext);
     switch (incoming->kind) {
+    case Incoming::Kind::Handshake:
+        if (!m_viewerReady && m_channel->isReady()) {
+            onViewerConfirmed();
+        }
+        break;
     case Incoming::Kind::Input:
         m_input->handleJson(plaintext);
         break;

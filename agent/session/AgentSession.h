@@ -1,10 +1,17 @@
 #pragma once
 
-// One hand-over, from the agent's side: make the key pair (version 2, before
-// the session exists, so its fingerprint goes into the link), create the
-// session, connect to the relay as the agent, run the end-to-end handshake,
-// stream the page to the viewer and replay the viewer's input, and end with one
-// outcome that the server also knows.
+// One hand-over, from the agent's side: make the key pair and the viewer secret
+// (version 2, before the session exists, so the key's fingerprint k and the
+// secret s go into the link), create the session, connect to the relay as the
+// agent, run the end-to-end handshake, stream the page to the viewer and replay
+// the viewer's input, and end with one outcome that the server also knows.
+//
+// Version 2 streams nothing and replays no input until a viewer proved it read
+// the link (its key confirmation, PROTOCOL 3): a relay that offers its own
+// viewer key gets a "ready" and nothing more. The first viewer that confirms is
+// the only one for the rest of the session. It is then sent the session's
+// description (service, context) end-to-end encrypted, so the app shows the
+// agent's words and not the relay's.
 //
 // Relay messages the agent understands besides the protocol's own:
 //   version-2 control record {"type":"viewport","width":W,"height":H} from the
@@ -64,6 +71,7 @@ public:
     void cancel();
 
     QString sessionId() const { return m_created ? m_created->sessionId : QString(); }
+    // The link for the person, in the app's own handoff:// form.
     QUrl sessionUrl() const { return m_link; }
     QString sas() const;
     bool isFinished() const { return m_finished; }
@@ -77,9 +85,11 @@ public:
     void abortRelayForTest();
 
 Q_SIGNALS:
-    // The link to give the person (with &k= in version 2).
-    void linkReady(const QUrl& sessionUrl, const QString& sessionId);
-    // Version 2: both ends derived keys; the six digits the person can compare.
+    // The link to give the person: `appLink` in the app's handoff:// form (give this
+    // one: it never passes through a page the relay serves), `webLink` the same as an
+    // https:// address of the relay's landing page. Version 2 links carry k and s.
+    void linkReady(const QUrl& appLink, const QUrl& webLink, const QString& sessionId);
+    // Version 2: a viewer confirmed the keys; the six digits the person can compare.
     void sasReady(const QString& sas);
     void viewerConnected();
     void viewerDisconnected();
@@ -93,6 +103,8 @@ private:
     void onRelayBinary(const QByteArray& data);
     void onRelayClosed();
     void onIncoming(const protocol::WireMessage& message);
+    void onViewerConfirmed();
+    void sendDescription();
     void onControl(const QByteArray& json);
     void onFrame(const ScreencastFrame& frame);
     void sendFrame(const ScreencastFrame& frame);
@@ -108,6 +120,7 @@ private:
     FramePump* m_pump = nullptr;
     QWebSocket* m_relay = nullptr;
     std::optional<crypto::EcdhKeyPair> m_pendingKey; // v2: made before the session, moved into the channel
+    QByteArray m_viewerSecret;                       // v2: made with the key, goes into the link and the channel
     std::unique_ptr<protocol::SecureChannel> m_channel;
     std::optional<CreatedSession> m_created;
     QUrl m_link;
@@ -116,7 +129,7 @@ private:
     QTimer m_expiryTimer;
     std::optional<Outcome> m_outcome;
     int m_relayConnections = 0;
-    bool m_viewerReady = false; // handshake done with the current viewer
+    bool m_viewerReady = false; // the current viewer confirmed the keys: frames may flow
     bool m_finished = false;
     bool m_ending = false; // an outcome is being reported to the server
 };

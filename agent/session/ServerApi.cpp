@@ -14,9 +14,8 @@ namespace {
 constexpr qint64 MaxAnswerBytes = 64 * 1024;
 }
 
-QJsonObject CreateSessionRequest::toJson() const
+QJsonObject CreateSessionRequest::contextJson() const
 {
-    QJsonObject body{{QStringLiteral("service"), service}};
     QJsonObject context;
     if (!contextUrl.isEmpty()) {
         context.insert(QStringLiteral("url"), contextUrl);
@@ -27,6 +26,13 @@ QJsonObject CreateSessionRequest::toJson() const
     if (!hint.isEmpty()) {
         context.insert(QStringLiteral("hint"), hint);
     }
+    return context;
+}
+
+QJsonObject CreateSessionRequest::toJson() const
+{
+    QJsonObject body{{QStringLiteral("service"), service}};
+    const QJsonObject context = contextJson();
     if (!context.isEmpty()) {
         body.insert(QStringLiteral("context"), context);
     }
@@ -38,6 +44,10 @@ QJsonObject CreateSessionRequest::toJson() const
     }
     if (!loginHint.isEmpty()) {
         body.insert(QStringLiteral("login_hint"), loginHint);
+    }
+    if (!linkKeyFingerprint.isEmpty() && !linkViewerSecret.isEmpty()) {
+        body.insert(QStringLiteral("e2e"), QJsonObject{{QStringLiteral("k"), QString::fromLatin1(linkKeyFingerprint)},
+                                                       {QStringLiteral("s"), QString::fromLatin1(linkViewerSecret)}});
     }
     return body;
 }

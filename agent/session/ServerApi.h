@@ -24,7 +24,12 @@ struct CreateSessionRequest final {
     QString cdpUrl;      // stored by the server for display only
     int ttlSeconds = 0;  // 0: the server's default
     QString loginHint;
+    // Version 2 with a login_hint: the link's k and s (base64url), for the server to
+    // put into the links it delivers to that person's devices. A secret: never logged.
+    QByteArray linkKeyFingerprint;
+    QByteArray linkViewerSecret;
 
+    QJsonObject contextJson() const; // {url?, blocker_type?, hint?}
     QJsonObject toJson() const;
 };
 

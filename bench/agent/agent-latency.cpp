@@ -49,9 +49,10 @@ document.getElementById('i').focus();</script></body></html>)";
 
 class Viewer final : public QObject {
 public:
-    Viewer(QString sessionId, QByteArray fingerprint)
+    Viewer(QString sessionId, QByteArray fingerprint, QByteArray secret)
         : m_sessionId(std::move(sessionId))
         , m_fingerprint(std::move(fingerprint))
+        , m_secret(std::move(secret))
     {
         m_socket.setMaxAllowedIncomingMessageSize(8 * 1024 * 1024);
         connect(&m_socket, &QWebSocket::textMessageReceived, this,
@@ -64,18 +65,22 @@ public:
     void send(const protocol::InputEvent& e)
     {
         auto wire = m_channel->encryptInput(protocol::InputEventCodec::serialize(e));
-        if (!wire) {
-            return;
-        }
-        if (wire->type == protocol::WireMessage::Type::Text) {
-            m_socket.sendTextMessage(QString::fromUtf8(wire->data));
-        } else {
-            m_socket.sendBinaryMessage(wire->data);
+        if (wire) {
+            write(*wire);
         }
     }
     std::function<void(double timestamp)> onFrame;
 
 private:
+    void write(const protocol::WireMessage& m)
+    {
+        if (m.type == protocol::WireMessage::Type::Text) {
+            m_socket.sendTextMessage(QString::fromUtf8(m.data));
+        } else {
+            m_socket.sendBinaryMessage(m.data);
+        }
+    }
+
     void onMessage(const protocol::WireMessage& m)
     {
         if (m.type == protocol::WireMessage::Type::Text) {
@@ -83,7 +88,7 @@ private:
             const QString type = o.value(QLatin1String("type")).toString();
             if (type == QLatin1String("pubkey")) {
                 if (!m_channel) {
-                    auto ch = protocol::SecureChannel::createViewerFor(m.data, m_sessionId, m_fingerprint);
+                    auto ch = protocol::SecureChannel::createViewerFor(m.data, m_sessionId, m_fingerprint, m_secret);
                     if (!ch) {
                         return;
                     }
@@ -93,15 +98,8 @@ private:
                 if (!accepted) {
                     return;
                 }
-                if (m_channel->needsSasConfirmation()) {
-                    m_channel->confirmSas();
-                }
                 for (const auto& r : std::as_const(accepted->replies)) {
-                    if (r.type == protocol::WireMessage::Type::Text) {
-                        m_socket.sendTextMessage(QString::fromUtf8(r.data));
-                    } else {
-                        m_socket.sendBinaryMessage(r.data);
-                    }
+                    write(r);
                 }
                 return;
             }
@@ -113,7 +111,16 @@ private:
             return;
         }
         auto in = m_channel->receive(m);
-        if (in && in->kind == protocol::Incoming::Kind::Frame && onFrame) {
+        if (!in) {
+            return;
+        }
+        for (const auto& r : std::as_const(in->replies)) {
+            write(r);
+        }
+        if (in->kind == protocol::Incoming::Kind::Handshake && m_channel->needsSasConfirmation()) {
+            m_channel->confirmSas();
+        }
+        if (in->kind == protocol::Incoming::Kind::Frame && onFrame) {
             onFrame(in->frame.timestamp);
         }
     }
@@ -121,6 +128,7 @@ private:
     QWebSocket m_socket;
     QString m_sessionId;
     QByteArray m_fingerprint;
+    QByteArray m_secret;
     std::unique_ptr<protocol::SecureChannel> m_channel;
 };
 
@@ -184,7 +192,8 @@ int main(int argc, char** argv)
     config.request.service = QStringLiteral("bench");
     AgentSession session(config);
     QUrl link;
-    QObject::connect(&session, &AgentSession::linkReady, [&](const QUrl& url, const QString&) { link = url; });
+    QObject::connect(&session, &AgentSession::linkReady,
+                     [&](const QUrl& url, const QUrl&, const QString&) { link = url; });
     session.start();
     if (!waitUntil([&] { return !link.isEmpty(); }, 60000)) {
         std::fprintf(stderr, "no session link\n");
@@ -193,10 +202,14 @@ int main(int argc, char** argv)
     const QString sessionId = link.path().section(QLatin1Char('/'), -1);
     const QUrlQuery fragment(link.fragment(QUrl::FullyEncoded));
     QByteArray fingerprint;
+    QByteArray secret;
     if (const QString k = fragment.queryItemValue(QStringLiteral("k")); !k.isEmpty()) {
         fingerprint = protocol::SecureChannelV2::parseFingerprint(k.toLatin1()).value();
     }
-    Viewer viewer(sessionId, fingerprint);
+    if (const QString s = fragment.queryItemValue(QStringLiteral("s")); !s.isEmpty()) {
+        secret = protocol::SecureChannelV2::parseLinkValue(s.toLatin1()).value();
+    }
+    Viewer viewer(sessionId, fingerprint, secret);
 
     // Frame latency: CDP frame received by the agent -> decrypted by the viewer,
     // matched by the CDP timestamp each frame carries (v2) or arrival order (v1).

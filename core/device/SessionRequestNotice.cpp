@@ -1,5 +1,7 @@
 #include "core/device/SessionRequestNotice.h"
 
+#include "core/common/PlainText.h"
+
 #include <QUrl>
 
 namespace handoff::device {
@@ -21,8 +23,10 @@ Result<SessionRequestNotice> SessionRequestNotice::fromJson(const QJsonObject& o
     SessionRequestNotice notice;
     notice.sessionId = object.value(QStringLiteral("session_id")).toString();
     notice.sessionUrl = object.value(QStringLiteral("session_url")).toString();
-    notice.service = object.value(QStringLiteral("service")).toString().left(100);
-    notice.hint = object.value(QStringLiteral("context")).toObject().value(QStringLiteral("hint")).toString().left(200);
+    // Shown in notifications and the tray as plain text that reads as written.
+    notice.service = PlainText::sanitized(object.value(QStringLiteral("service")).toString().left(100));
+    notice.hint = PlainText::sanitized(
+        object.value(QStringLiteral("context")).toObject().value(QStringLiteral("hint")).toString().left(200));
     notice.expiresAt = object.value(QStringLiteral("expires_at")).toString().left(64);
     const QUrl url(notice.sessionUrl, QUrl::StrictMode);
     if (notice.sessionId.isEmpty() || notice.sessionId.size() > 100 || notice.sessionUrl.size() > 2048 || !url.isValid()

@@ -12,7 +12,7 @@ namespace handoff::device {
 
 struct SessionRequestNotice final {
     QString sessionId;
-    QString sessionUrl; // <base>/s/<id>#t=<viewer token>
+    QString sessionUrl; // <base>/s/<id>#t=<viewer token>[&k=...&s=...] (the agent's k and s, when it gave them)
     QString service;
     QString hint;       // context.hint, may be empty
     QString expiresAt;

@@ -7,14 +7,18 @@
 // back, so the app, the agent and the tests drive it the same way.
 //
 // Agent:   send pubkeyMessage(); on the viewer's pubkey call acceptPeerKey() and
-//          send its replies (v2: the "ready" record); then send encryptFrame()
-//          messages and pass every incoming message to receive().
+//          send its replies (v2: the "ready" record); pass every incoming message
+//          to receive() and send the replies it returns (v2: the "reveal" that
+//          answers the viewer's key confirmation); send encryptFrame() messages
+//          only once isReady() (v2: the viewer proved it holds the link's secret).
 // Viewer:  on the agent's pubkey call createViewerFor() (it picks the version and
 //          refuses a downgrade), then acceptPeerKey() and send its replies (our
-//          pubkey); pass every incoming message to receive(); send encryptInput()
-//          only once isReady() and !needsSasConfirmation().
+//          pubkey); pass every incoming message to receive() and send its replies
+//          (v2: our key confirmation); send encryptInput() only once isReady() and
+//          !needsSasConfirmation().
 // Every failure is a value; a message that fails is dropped by the channel and
-// must not be acted on.
+// must not be acted on. A channel that closed itself on a failure (isClosed())
+// caught someone in the middle: the session must end.
 
 #include "core/common/Result.h"
 #include "core/protocol/FrameMetadata.h"
@@ -46,12 +50,15 @@ struct Incoming final {
     enum class Kind {
         Input, // plaintext: the input event JSON (PROTOCOL 5), still to be validated
         Frame, // frame: its metadata; plaintext: the JPEG or PNG bytes
-        Control, // plaintext: control JSON, e.g. {"type":"ready"}
+        Control, // plaintext: a control JSON object for the application, e.g. {"type":"viewport",...}
+        Handshake, // a step of the v2 handshake, consumed by the channel: isReady() and sas() may have changed
         Nothing, // consumed, nothing to act on yet (v1 frame metadata waiting for its JPEG)
     };
     Kind kind = Kind::Nothing;
     QByteArray plaintext;
     FrameMetadata frame;
+    // Send these back, in order (v2 handshake answers).
+    QList<WireMessage> replies;
 };
 
 struct PeerKeyAccepted final {
@@ -70,13 +77,16 @@ public:
     SecureChannel& operator=(SecureChannel&&) = delete;
 
     // The viewer's entry point: the agent's pubkey message decides the version.
-    // A link that carried a key fingerprint (16 raw bytes, see
-    // SecureChannelV2::parseFingerprint) never falls back to version 1: that
+    // A link that carried a key fingerprint or a viewer secret (16 raw bytes each,
+    // see SecureChannelV2::parseLinkValue) never falls back to version 1: that
     // would let whoever replaced the message drop all protection ("downgrade").
-    // The caller still passes the same message to acceptPeerKey().
+    // Version 2 needs the viewer secret: without it the agent cannot tell this
+    // viewer from the relay, and refuses it. The caller still passes the same
+    // message to acceptPeerKey().
     static Result<std::unique_ptr<SecureChannel>> createViewerFor(QByteArrayView agentPubkeyMessage,
                                                                   const QString& sessionId,
-                                                                  QByteArrayView expectedAgentFingerprint);
+                                                                  QByteArrayView expectedAgentFingerprint,
+                                                                  QByteArrayView viewerSecret);
 
     virtual int version() const = 0;
     virtual ChannelRole role() const = 0;
@@ -88,9 +98,12 @@ public:
     // derives the keys, or recognises the same key again and keeps everything.
     virtual Result<PeerKeyAccepted> acceptPeerKey(QByteArrayView peerMessage) = 0;
 
-    // Agent: keys are derived. Viewer: v1 keys are derived; v2 a valid "ready" arrived.
+    // Version 1: keys are derived. Version 2, agent: the current viewer confirmed
+    // the keys (it holds the link's secret); viewer: the agent's "reveal" arrived
+    // and matched its commitment, so the agent has bound the session to us.
     virtual bool isReady() const = 0;
-    // Version 2: six digits once keys are derived; empty otherwise and in version 1.
+    // Version 2: six digits once both nonces are known (agent: after the viewer's
+    // confirmation; viewer: after the reveal); empty otherwise and in version 1.
     virtual QString sas() const = 0;
     // Version 2 viewer without a fingerprint in its link: the human must compare the
     // SAS with the agent's console and confirm before any input goes out.

@@ -161,7 +161,7 @@ Result<Incoming> SecureChannelV1::receiveText(QByteArrayView text)
             return dropUndecryptable(error("undecryptable",
                                            QStringLiteral("An encrypted message failed "
                                                           "authentication and was dropped.")));
-        return Incoming { Incoming::Kind::Input, std::move(*plaintext), {} };
+        return Incoming { Incoming::Kind::Input, std::move(*plaintext), {}, {} };
     }
     if (m_role == ChannelRole::Viewer && *type == QLatin1String("frame")) {
         auto meta = V1Envelope::parseFrame(text);
@@ -186,7 +186,7 @@ Result<Incoming> SecureChannelV1::receiveBinary(QByteArrayView data)
     m_pendingFrame.reset();
     if (data.size() != meta.jpegSize)
         return error("frame_size_mismatch", QStringLiteral("The JPEG's size differs from the frame's jpegSize."));
-    return Incoming { Incoming::Kind::Frame, data.toByteArray(), meta };
+    return Incoming { Incoming::Kind::Frame, data.toByteArray(), meta, {} };
 }
 
 Error SecureChannelV1::dropUndecryptable(Error error)

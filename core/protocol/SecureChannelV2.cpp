@@ -3,6 +3,7 @@
 #include "core/crypto/ConstantTime.h"
 #include "core/crypto/Digest.h"
 #include "core/crypto/Hkdf.h"
+#include "core/crypto/Random.h"
 #include "core/protocol/Sas.h"
 #include "core/protocol/V1Envelope.h"
 
@@ -19,9 +20,14 @@ namespace handoff::protocol {
 namespace {
 
 constexpr qsizetype KeySize = 32;
+constexpr qsizetype SasKeySize = 32;
 constexpr qsizetype MaxSessionIdSize = 256;
 const char AgentToViewer[] = "a2v ";
 const char ViewerToAgent[] = "v2a ";
+// Domain separation for the three hashes the handshake adds to the HKDF outputs.
+constexpr QByteArrayView CommitLabel = "handoff/2 commit";
+constexpr QByteArrayView AgentNonceLabel = "handoff/2 agent nonce";
+constexpr QByteArrayView SasLabel = "handoff/2 sas";
 
 Error error(const char* code, const QString& message)
 {
@@ -40,19 +46,74 @@ Error notReadyError()
                                 "nothing can be sent yet."));
 }
 
+Error notConfirmedError()
+{
+    return error("not_confirmed",
+                 QStringLiteral("The viewer has not confirmed the session keys yet; its records are dropped."));
+}
+
 QByteArrayView directionLabel(const char (&label)[5])
 {
     return QByteArrayView(label, RecordCodec::NonceLabelSize);
 }
 
 // One HKDF output, moved straight into wiped storage.
-Result<crypto::SecretBytes> expand(QByteArrayView z, QByteArrayView salt, const QByteArray& infoPrefix,
+Result<crypto::SecretBytes> expand(QByteArrayView ikm, QByteArrayView salt, const QByteArray& infoPrefix,
                                    const char* label, qsizetype length)
 {
-    auto bytes = crypto::Hkdf::sha256(z, salt, infoPrefix + label, length);
+    auto bytes = crypto::Hkdf::sha256(ikm, salt, infoPrefix + label, length);
     if (!bytes)
         return bytes.error();
     return crypto::SecretBytes(std::move(*bytes));
+}
+
+constexpr auto B64UrlOptions = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+
+QByteArray toB64Url(QByteArrayView raw)
+{
+    return raw.toByteArray().toBase64(B64UrlOptions);
+}
+
+// Strict unpadded base64url of exactly `size` bytes: only the canonical spelling,
+// so a mangled value never passes as another one.
+std::optional<QByteArray> fromB64Url(QByteArrayView text, qsizetype size)
+{
+    const auto decoded
+        = QByteArray::fromBase64Encoding(text.toByteArray(), B64UrlOptions | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.size() != size || decoded.decoded.toBase64(B64UrlOptions) != text)
+        return std::nullopt;
+    return decoded.decoded;
+}
+
+// {"type":"<type>","<field>":"<base64url>"}: base64url needs no escaping.
+QByteArray handshakeJson(const char* type, const char* field, QByteArrayView value)
+{
+    return QByteArrayLiteral("{\"type\":\"") + type + QByteArrayLiteral("\",\"") + field
+        + QByteArrayLiteral("\":\"") + toB64Url(value) + QByteArrayLiteral("\"}");
+}
+
+struct Control final {
+    QString type;
+    QJsonObject object;
+};
+
+Result<Control> parseControl(const QByteArray& json)
+{
+    QJsonParseError parseError {};
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    const QJsonValue type = document.object().value(QLatin1String("type"));
+    if (parseError.error != QJsonParseError::NoError || !document.isObject() || !type.isString())
+        return error("bad_control", QStringLiteral("A control message is not a JSON object with a type."));
+    return Control { type.toString(), document.object() };
+}
+
+// A handshake field holding `size` bytes in base64url.
+std::optional<QByteArray> handshakeValue(const QJsonObject& object, const char* field, qsizetype size)
+{
+    const QJsonValue value = object.value(QLatin1String(field));
+    if (!value.isString())
+        return std::nullopt;
+    return fromB64Url(value.toString().toLatin1(), size);
 }
 
 } // namespace
@@ -64,47 +125,82 @@ QByteArray SecureChannelV2::keyFingerprint(QByteArrayView publicPoint)
 
 QByteArray SecureChannelV2::keyFingerprintB64Url(QByteArrayView publicPoint)
 {
-    return keyFingerprint(publicPoint).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return linkValue(keyFingerprint(publicPoint));
 }
 
 Result<QByteArray> SecureChannelV2::parseFingerprint(QByteArrayView b64url)
 {
-    const auto options = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
-    const auto decoded
-        = QByteArray::fromBase64Encoding(b64url.toByteArray(), options | QByteArray::AbortOnBase64DecodingErrors);
-    // Only the canonical spelling: re-encoding must give the same text back.
-    if (!decoded || decoded.decoded.size() != FingerprintSize || decoded.decoded.toBase64(options) != b64url)
+    auto raw = fromB64Url(b64url, FingerprintSize);
+    if (!raw)
         return error("bad_fingerprint",
                      QStringLiteral("The key fingerprint (k) in the link is damaged; "
                                     "copy the whole link again."));
-    return decoded.decoded;
+    return *raw;
+}
+
+QByteArray SecureChannelV2::linkValue(QByteArrayView raw)
+{
+    return toB64Url(raw);
+}
+
+Result<QByteArray> SecureChannelV2::parseLinkValue(QByteArrayView b64url)
+{
+    static_assert(FingerprintSize == ViewerSecretSize, "k and s share one spelling");
+    auto raw = fromB64Url(b64url, ViewerSecretSize);
+    if (!raw)
+        return error("bad_link_value",
+                     QStringLiteral("A value in the link's '#' part is damaged; copy the whole link again."));
+    return *raw;
+}
+
+Result<QByteArray> SecureChannelV2::makeViewerSecret()
+{
+    return crypto::Random::bytes(ViewerSecretSize);
+}
+
+Result<std::unique_ptr<SecureChannelV2>>
+SecureChannelV2::createAgent(const QString& sessionId, crypto::EcdhKeyPair agentKey, QByteArrayView viewerSecret)
+{
+    auto seed = crypto::Random::bytes(NonceSeedSize);
+    if (!seed)
+        return seed.error();
+    crypto::SecretBytes wipedSeed(std::move(*seed));
+    return create(ChannelRole::Agent, sessionId, std::move(agentKey), {}, viewerSecret, wipedSeed.bytes());
 }
 
 Result<std::unique_ptr<SecureChannelV2>> SecureChannelV2::createAgent(const QString& sessionId,
-                                                                      crypto::EcdhKeyPair agentKey)
+                                                                      crypto::EcdhKeyPair agentKey,
+                                                                      QByteArrayView viewerSecret,
+                                                                      QByteArrayView nonceSeed)
 {
-    return create(ChannelRole::Agent, sessionId, std::move(agentKey), {});
-}
-
-Result<std::unique_ptr<SecureChannelV2>> SecureChannelV2::createViewer(const QString& sessionId,
-                                                                       QByteArrayView expectedAgentFingerprint)
-{
-    auto keyPair = crypto::EcdhKeyPair::generate();
-    if (!keyPair)
-        return keyPair.error();
-    return create(ChannelRole::Viewer, sessionId, std::move(*keyPair), expectedAgentFingerprint);
+    return create(ChannelRole::Agent, sessionId, std::move(agentKey), {}, viewerSecret, nonceSeed);
 }
 
 Result<std::unique_ptr<SecureChannelV2>> SecureChannelV2::createViewer(const QString& sessionId,
                                                                        QByteArrayView expectedAgentFingerprint,
-                                                                       crypto::EcdhKeyPair viewerKey)
+                                                                       QByteArrayView viewerSecret)
 {
-    return create(ChannelRole::Viewer, sessionId, std::move(viewerKey), expectedAgentFingerprint);
+    auto keyPair = crypto::EcdhKeyPair::generate();
+    if (!keyPair)
+        return keyPair.error();
+    auto nonce = crypto::Random::bytes(NonceSize);
+    if (!nonce)
+        return nonce.error();
+    return create(ChannelRole::Viewer, sessionId, std::move(*keyPair), expectedAgentFingerprint, viewerSecret,
+                  *nonce);
 }
 
-Result<std::unique_ptr<SecureChannelV2>> SecureChannelV2::create(ChannelRole role, const QString& sessionId,
-                                                                 crypto::EcdhKeyPair keyPair,
-                                                                 QByteArrayView expectedFingerprint)
+Result<std::unique_ptr<SecureChannelV2>>
+SecureChannelV2::createViewer(const QString& sessionId, QByteArrayView expectedAgentFingerprint,
+                              QByteArrayView viewerSecret, crypto::EcdhKeyPair viewerKey, QByteArrayView nonce)
+{
+    return create(ChannelRole::Viewer, sessionId, std::move(viewerKey), expectedAgentFingerprint, viewerSecret,
+                  nonce);
+}
+
+Result<std::unique_ptr<SecureChannelV2>>
+SecureChannelV2::create(ChannelRole role, const QString& sessionId, crypto::EcdhKeyPair keyPair,
+                        QByteArrayView expectedFingerprint, QByteArrayView viewerSecret, QByteArrayView nonceMaterial)
 {
     // The session id goes into the salt and every AAD as ASCII bytes; anything else
     // would let two spellings of one id derive different keys.
@@ -114,18 +210,27 @@ Result<std::unique_ptr<SecureChannelV2>> SecureChannelV2::create(ChannelRole rol
         return error("bad_session_id", QStringLiteral("The session id must be 1 to 256 visible ASCII characters."));
     if (!expectedFingerprint.isEmpty() && expectedFingerprint.size() != FingerprintSize)
         return error("bad_fingerprint", QStringLiteral("A key fingerprint is 16 bytes."));
+    if (viewerSecret.size() != ViewerSecretSize)
+        return error("missing_viewer_secret",
+                     QStringLiteral("This link lacks its viewer secret (the 's' part after '#'), without which the "
+                                    "agent cannot tell your viewer from the relay. Copy the whole link the agent "
+                                    "gave, or ask for a new one."));
+    if (nonceMaterial.size() != (role == ChannelRole::Agent ? NonceSeedSize : NonceSize))
+        return error("bad_nonce", QStringLiteral("The handshake nonce material has the wrong size."));
+    Config config { role, sessionId.toLatin1(), expectedFingerprint.toByteArray(), viewerSecret.toByteArray(),
+                    nonceMaterial.toByteArray() };
     // Private constructor, so make_unique cannot reach it; ownership is taken at once.
-    return std::unique_ptr<SecureChannelV2>(
-        new SecureChannelV2(role, sessionId.toLatin1(), std::move(keyPair), expectedFingerprint.toByteArray()));
+    return std::unique_ptr<SecureChannelV2>(new SecureChannelV2(std::move(config), std::move(keyPair)));
 }
 
-SecureChannelV2::SecureChannelV2(ChannelRole role, QByteArray sessionId, crypto::EcdhKeyPair keyPair,
-                                 QByteArray expectedFingerprint)
-    : m_role(role),
-      m_sessionId(std::move(sessionId)),
-      m_keyPair(std::move(keyPair)),
-      m_localPoint(m_keyPair->publicPoint()),
-      m_expectedFingerprint(std::move(expectedFingerprint))
+SecureChannelV2::SecureChannelV2(Config config, crypto::EcdhKeyPair keyPair)
+    : m_role(config.role)
+    , m_sessionId(std::move(config.sessionId))
+    , m_keyPair(std::move(keyPair))
+    , m_localPoint(m_keyPair->publicPoint())
+    , m_expectedFingerprint(std::move(config.expectedFingerprint))
+    , m_viewerSecret(std::move(config.viewerSecret))
+    , m_nonceMaterial(std::move(config.nonceMaterial))
 {
 }
 
@@ -153,38 +258,52 @@ Result<PeerKeyAccepted> SecureChannelV2::acceptPeerKey(QByteArrayView peerMessag
                      QStringLiteral("The peer's public key is not a valid P-256 point: ") + valid.error().message);
     if (pubkey->publicPoint == m_localPoint)
         return error("reflected_key", QStringLiteral("The peer's public key is our own, sent back."));
-    if (m_role == ChannelRole::Viewer) {
-        if (auto pinned = checkAgentKey(pubkey->publicPoint); !pinned) {
-            // Abort for good: no later message from this session is to be trusted.
-            close();
-            return pinned.error();
-        }
-    }
+    if (m_role == ChannelRole::Agent)
+        return acceptViewerKey(pubkey->publicPoint);
 
+    if (auto pinned = checkAgentKey(pubkey->publicPoint); !pinned)
+        return abort(pinned.error()); // no later message from this session is to be trusted
     PeerKeyAccepted accepted;
-    const bool established = m_receiveCipher.has_value();
-    if (established && pubkey->publicPoint == m_peerPoint) {
+    if (m_receiveCipher && pubkey->publicPoint == m_peerPoint) {
         accepted.resumed = true;
-    } else if (established && m_role == ChannelRole::Viewer) {
+    } else if (m_receiveCipher) {
         // The agent's key is fixed for the whole session; a new one is either a
-        // restarted agent or someone in the middle, and its SAS was never compared.
+        // restarted agent or someone in the middle, and it was never checked.
         return error("peer_key_changed",
                      QStringLiteral("The agent's key changed during the session; "
                                     "open a new session link."));
     } else if (auto derived = deriveKeys(pubkey->publicPoint); !derived) {
         return derived.error();
     }
+    accepted.replies.append(WireMessage::text(pubkeyMessage()));
+    return accepted;
+}
 
-    if (m_role == ChannelRole::Viewer) {
-        accepted.replies.append(WireMessage::text(pubkeyMessage()));
+Result<PeerKeyAccepted> SecureChannelV2::acceptViewerKey(QByteArrayView viewerPoint)
+{
+    if (!m_boundPoint.isEmpty() && viewerPoint != m_boundPoint)
+        return error("viewer_key_bound",
+                     QStringLiteral("Another viewer key was refused: the session is bound to the viewer that "
+                                    "confirmed the keys first."));
+    PeerKeyAccepted accepted;
+    if (m_receiveCipher && viewerPoint == m_peerPoint) {
+        accepted.resumed = true;
     } else {
-        // Key confirmation: the viewer sends nothing until this decrypts. After a
-        // resume it is sent again in case the first one was lost with the socket.
-        auto ready = seal(RecordKind::Control, QByteArrayLiteral("{\"type\":\"ready\"}"));
-        if (!ready)
-            return ready.error();
-        accepted.replies.append(std::move(*ready));
+        if (!m_receivedSeqByKey.contains(crypto::Digest::sha256(viewerPoint))
+            && m_receivedSeqByKey.size() >= MaxViewerKeys)
+            return error("too_many_viewer_keys",
+                         QStringLiteral("Too many different viewer keys were offered for this session; "
+                                        "no more are accepted."));
+        if (auto derived = deriveKeys(viewerPoint); !derived)
+            return derived.error();
     }
+    // Key confirmation and commitment: the viewer sends nothing until this
+    // decrypts. After a resume it is sent again (with the same commitment) in case
+    // the first one was lost with the socket.
+    auto ready = sealHandshake("ready", "commit", commitment(agentNonceFor(m_peerPoint)));
+    if (!ready)
+        return ready.error();
+    accepted.replies.append(std::move(*ready));
     return accepted;
 }
 
@@ -206,42 +325,73 @@ Result<void> SecureChannelV2::deriveKeys(QByteArrayView peerPoint)
     auto z = m_keyPair->deriveSharedSecret(peerPoint);
     if (!z)
         return z.error();
+    // The viewer secret joins the shared secret: a relay that offers its own key
+    // derives other keys, and nothing it seals or opens works.
+    const crypto::SecretBytes ikm(z->bytes() + m_viewerSecret.bytes());
     const QByteArray salt = crypto::Digest::sha256(QByteArrayLiteral("handoff/2 salt") + m_sessionId);
     const QByteArrayView agentPoint = m_role == ChannelRole::Agent ? QByteArrayView(m_localPoint) : peerPoint;
     const QByteArrayView viewerPoint = m_role == ChannelRole::Agent ? peerPoint : QByteArrayView(m_localPoint);
     QByteArray infoPrefix = QByteArrayLiteral("handoff/2");
     infoPrefix.append(agentPoint).append(viewerPoint);
 
-    auto viewerToAgent = expand(z->bytes(), salt, infoPrefix, "v2a", KeySize);
-    auto agentToViewer = expand(z->bytes(), salt, infoPrefix, "a2v", KeySize);
-    auto sasBytes = expand(z->bytes(), salt, infoPrefix, "sas", Sas::InputSize);
-    if (!viewerToAgent || !agentToViewer || !sasBytes)
+    auto viewerToAgent = expand(ikm.bytes(), salt, infoPrefix, "v2a", KeySize);
+    auto agentToViewer = expand(ikm.bytes(), salt, infoPrefix, "a2v", KeySize);
+    auto sasKey = expand(ikm.bytes(), salt, infoPrefix, "sas", SasKeySize);
+    if (!viewerToAgent || !agentToViewer || !sasKey)
         return error("key_derivation_failed", QStringLiteral("The session keys could not be derived."));
     const bool agent = m_role == ChannelRole::Agent;
     auto sendCipher = crypto::AeadCipher::create((agent ? agentToViewer : viewerToAgent)->bytes());
     auto receiveCipher = crypto::AeadCipher::create((agent ? viewerToAgent : agentToViewer)->bytes());
-    auto sas = Sas::fromBytes(sasBytes->bytes());
-    if (!sendCipher || !receiveCipher || !sas)
+    if (!sendCipher || !receiveCipher)
         return error("key_derivation_failed", QStringLiteral("The session keys could not be derived."));
 
     // Commit only once everything succeeded: a failure leaves the old state whole.
-    // New keys, so both counters restart at 1 without reusing a nonce.
+    // The send counter goes on from where it was, so even keys met before (a viewer
+    // key offered again) never see a nonce twice; the receive counter comes back to
+    // where it stood under this key, so nothing accepted before is accepted again.
+    if (!m_peerPoint.isEmpty())
+        m_receivedSeqByKey.insert(crypto::Digest::sha256(m_peerPoint), m_lastReceivedSeq);
+    const QByteArray peerHash = crypto::Digest::sha256(peerPoint);
+    m_lastReceivedSeq = m_receivedSeqByKey.value(peerHash, 0);
+    m_receivedSeqByKey.insert(peerHash, m_lastReceivedSeq);
     m_sendCipher.emplace(std::move(*sendCipher));
     m_receiveCipher.emplace(std::move(*receiveCipher));
-    m_sas = std::move(*sas);
+    m_sasKey = std::move(*sasKey);
     m_peerPoint = peerPoint.toByteArray();
-    m_lastSentSeq = 0;
-    m_lastReceivedSeq = 0;
-    m_readyReceived = false;
-    m_sasConfirmed = false;
     return {};
+}
+
+QByteArray SecureChannelV2::agentNonceFor(QByteArrayView viewerPoint) const
+{
+    // A function of the viewer key: the same key (a reconnect) gets the same
+    // commitment, a new key a fresh one, and nothing needs remembering.
+    QByteArray input = AgentNonceLabel.toByteArray();
+    input.append(viewerPoint);
+    return crypto::Digest::hmacSha256(m_nonceMaterial.bytes(), input).left(NonceSize);
+}
+
+QByteArray SecureChannelV2::commitment(QByteArrayView agentNonce) const
+{
+    const bool agent = m_role == ChannelRole::Agent;
+    QByteArray input = CommitLabel.toByteArray();
+    input.append(agent ? m_localPoint : m_peerPoint).append(agent ? m_peerPoint : m_localPoint).append(agentNonce);
+    return crypto::Digest::sha256(input);
+}
+
+Result<QString> SecureChannelV2::deriveSas(QByteArrayView agentNonce, QByteArrayView viewerNonce) const
+{
+    QByteArray input = SasLabel.toByteArray();
+    input.append(agentNonce).append(viewerNonce);
+    return Sas::fromBytes(crypto::Digest::hmacSha256(m_sasKey.bytes(), input).left(Sas::InputSize));
 }
 
 bool SecureChannelV2::isReady() const
 {
     if (m_closed)
         return false;
-    return m_role == ChannelRole::Agent ? m_sendCipher.has_value() : m_readyReceived;
+    if (m_role == ChannelRole::Viewer)
+        return m_revealed;
+    return m_sendCipher.has_value() && !m_boundPoint.isEmpty() && m_peerPoint == m_boundPoint;
 }
 
 bool SecureChannelV2::needsSasConfirmation() const
@@ -262,7 +412,7 @@ Result<WireMessage> SecureChannelV2::encryptInput(QByteArrayView eventJson)
         return closedError();
     if (m_role != ChannelRole::Viewer)
         return error("wrong_role", QStringLiteral("Only the viewer sends input events."));
-    if (!m_readyReceived)
+    if (!m_revealed)
         return notReadyError();
     if (needsSasConfirmation())
         return error("sas_unconfirmed",
@@ -279,8 +429,9 @@ Result<QList<WireMessage>> SecureChannelV2::encryptFrame(const FrameMetadata& me
         return closedError();
     if (m_role != ChannelRole::Agent)
         return error("wrong_role", QStringLiteral("Only the agent sends frames."));
-    if (!m_sendCipher)
-        return error("not_ready", QStringLiteral("No viewer key yet; frames cannot be encrypted."));
+    if (!isReady())
+        return error("not_ready",
+                     QStringLiteral("No viewer has confirmed the session keys yet; no frame may be sent."));
     auto metaJson = meta.toV2Json();
     if (!metaJson)
         return metaJson.error();
@@ -298,12 +449,13 @@ Result<WireMessage> SecureChannelV2::encryptControl(QByteArrayView controlJson)
     if (m_closed)
         return closedError();
     if (m_role == ChannelRole::Viewer) {
-        if (!m_readyReceived)
+        if (!m_revealed)
             return notReadyError();
         if (needsSasConfirmation())
             return error("sas_unconfirmed", QStringLiteral("Confirm the six-digit code first."));
-    } else if (!m_sendCipher) {
-        return error("not_ready", QStringLiteral("No viewer key yet; nothing can be encrypted."));
+    } else if (!isReady()) {
+        return error("not_ready",
+                     QStringLiteral("No viewer has confirmed the session keys yet; nothing may be sent."));
     }
     if (controlJson.isEmpty() || controlJson.size() > MaxMessageSize)
         return error("too_large", QStringLiteral("The control message is empty or larger than 64 KiB."));
@@ -323,6 +475,11 @@ Result<WireMessage> SecureChannelV2::seal(RecordKind kind, QByteArrayView plaint
     if (!sealed)
         return sealed.error();
     return WireMessage::binary(RecordCodec::assemble(header, sealed->ciphertext, sealed->tag));
+}
+
+Result<WireMessage> SecureChannelV2::sealHandshake(const char* type, const char* field, QByteArrayView value)
+{
+    return seal(RecordKind::Control, handshakeJson(type, field, value));
 }
 
 Result<Incoming> SecureChannelV2::receive(const WireMessage& message)
@@ -369,21 +526,11 @@ Result<Incoming> SecureChannelV2::open(QByteArrayView record)
     m_lastReceivedSeq = seq;
 
     switch (kind) {
-    case RecordKind::Control: {
-        QJsonParseError parseError {};
-        const QJsonDocument document = QJsonDocument::fromJson(*plaintext, &parseError);
-        const QJsonValue type = document.object().value(QLatin1String("type"));
-        if (parseError.error != QJsonParseError::NoError || !document.isObject() || !type.isString())
-            return error("bad_control", QStringLiteral("A control message is not a JSON object with a type."));
-        if (m_role == ChannelRole::Viewer && type.toString() == QLatin1String("ready"))
-            m_readyReceived = true;
-        else if (m_role == ChannelRole::Viewer && !m_readyReceived)
-            return notReadyError();
-        return Incoming { Incoming::Kind::Control, std::move(*plaintext), {} };
-    }
+    case RecordKind::Control:
+        return m_role == ChannelRole::Agent ? agentHandshake(*plaintext) : viewerHandshake(*plaintext);
     case RecordKind::Frame: {
-        // The agent's first record must be "ready" (PROTOCOL 3, v2 step 7).
-        if (!m_readyReceived)
+        // Nothing before the agent's reveal (PROTOCOL 3, v2 step 9).
+        if (!m_revealed)
             return notReadyError();
         auto frame = RecordCodec::unpackFrame(*plaintext);
         if (!frame)
@@ -391,12 +538,101 @@ Result<Incoming> SecureChannelV2::open(QByteArrayView record)
         auto meta = FrameMetadata::parseV2Json(frame->metaJson);
         if (!meta)
             return meta.error();
-        return Incoming { Incoming::Kind::Frame, frame->image.toByteArray(), std::move(*meta) };
+        return Incoming { Incoming::Kind::Frame, frame->image.toByteArray(), std::move(*meta), {} };
     }
     case RecordKind::Input:
-        return Incoming { Incoming::Kind::Input, std::move(*plaintext), {} };
+        if (!isReady())
+            return dropUndecryptable(notConfirmedError());
+        return Incoming { Incoming::Kind::Input, std::move(*plaintext), {}, {} };
     }
     return error("unexpected_kind", QStringLiteral("Unknown record kind."));
+}
+
+// A control record that reached the agent: the viewer's key confirmation, or
+// (once confirmed) a message for the application.
+Result<Incoming> SecureChannelV2::agentHandshake(const QByteArray& json)
+{
+    auto control = parseControl(json);
+    if (!control)
+        return control.error();
+    if (control->type != QLatin1String("confirm")) {
+        if (!isReady())
+            return dropUndecryptable(notConfirmedError());
+        return Incoming { Incoming::Kind::Control, json, {}, {} };
+    }
+    const auto viewerNonce = handshakeValue(control->object, "nonce", NonceSize);
+    if (!viewerNonce)
+        return error("bad_control", QStringLiteral("The viewer's key confirmation has no valid nonce."));
+    if (m_boundPoint.isEmpty()) {
+        auto sas = deriveSas(agentNonceFor(m_peerPoint), *viewerNonce);
+        if (!sas)
+            return sas.error();
+        m_boundPoint = m_peerPoint;
+        m_viewerNonce = *viewerNonce;
+        m_sas = std::move(*sas);
+    } else if (*viewerNonce != m_viewerNonce) {
+        // Only the bound viewer holds these keys; it never changes its nonce, and
+        // a changed one would change the SAS behind the person's back.
+        return error("confirm_changed", QStringLiteral("The viewer's key confirmation changed its nonce; ignored."));
+    }
+    // The reveal answers every confirmation, so one lost with a socket comes again.
+    auto reveal = sealHandshake("reveal", "nonce", agentNonceFor(m_peerPoint));
+    if (!reveal)
+        return reveal.error();
+    Incoming incoming { Incoming::Kind::Handshake, {}, {}, {} };
+    incoming.replies.append(std::move(*reveal));
+    return incoming;
+}
+
+// A control record that reached the viewer: the agent's "ready" (with its
+// commitment) and "reveal", or (after the reveal) a message for the application.
+Result<Incoming> SecureChannelV2::viewerHandshake(const QByteArray& json)
+{
+    auto control = parseControl(json);
+    if (!control)
+        return control.error();
+    if (control->type == QLatin1String("ready")) {
+        const auto commit = handshakeValue(control->object, "commit", CommitmentSize);
+        if (!commit)
+            return error("bad_control", QStringLiteral("The agent's \"ready\" carries no valid commitment."));
+        if (m_commitment.isEmpty())
+            m_commitment = *commit;
+        else if (!crypto::ConstantTime::equal(*commit, m_commitment))
+            return abort(error("commitment_changed",
+                               QStringLiteral("The agent changed its handshake commitment during the session: "
+                                              "someone may be trying to intercept it. Nothing more will be sent. "
+                                              "Close this session and ask for a new link.")));
+        // Our nonce goes out only now that the agent's is fixed by the commitment.
+        auto confirm = sealHandshake("confirm", "nonce", m_nonceMaterial.bytes());
+        if (!confirm)
+            return confirm.error();
+        Incoming incoming { Incoming::Kind::Handshake, {}, {}, {} };
+        incoming.replies.append(std::move(*confirm));
+        return incoming;
+    }
+    if (control->type == QLatin1String("reveal")) {
+        if (m_commitment.isEmpty())
+            return notReadyError();
+        const auto agentNonce = handshakeValue(control->object, "nonce", NonceSize);
+        if (!agentNonce)
+            return error("bad_control", QStringLiteral("The agent's reveal has no valid nonce."));
+        if (!crypto::ConstantTime::equal(commitment(*agentNonce), m_commitment))
+            return abort(error("commitment_mismatch",
+                               QStringLiteral("The agent's handshake does not match what it committed to: someone "
+                                              "may be trying to intercept this session. Nothing has been sent. "
+                                              "Close this session and ask for a new link.")));
+        if (!m_revealed) {
+            auto sas = deriveSas(*agentNonce, m_nonceMaterial.bytes());
+            if (!sas)
+                return sas.error();
+            m_sas = std::move(*sas);
+            m_revealed = true;
+        }
+        return Incoming { Incoming::Kind::Handshake, {}, {}, {} };
+    }
+    if (!m_revealed)
+        return notReadyError();
+    return Incoming { Incoming::Kind::Control, json, {}, {} };
 }
 
 Error SecureChannelV2::dropUndecryptable(Error error)
@@ -405,15 +641,28 @@ Error SecureChannelV2::dropUndecryptable(Error error)
     return error;
 }
 
+Error SecureChannelV2::abort(Error error)
+{
+    close();
+    return error;
+}
+
 void SecureChannelV2::close()
 {
-    // The ciphers and the key pair wipe their secrets when destroyed.
+    // The ciphers, the key pair and the secret bytes wipe themselves when destroyed or cleared.
     m_sendCipher.reset();
     m_receiveCipher.reset();
     m_keyPair.reset();
+    m_viewerSecret.clear();
+    m_nonceMaterial.clear();
+    m_sasKey.clear();
     m_sas.clear();
     m_peerPoint.clear();
-    m_readyReceived = false;
+    m_boundPoint.clear();
+    m_viewerNonce.clear();
+    m_commitment.clear();
+    m_receivedSeqByKey.clear();
+    m_revealed = false;
     m_closed = true;
 }
 

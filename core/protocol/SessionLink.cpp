@@ -9,11 +9,12 @@ namespace handoff::protocol {
 using namespace Qt::StringLiterals;
 
 SessionLink::SessionLink(QUrl serverBase, QString sessionId, QString viewerToken,
-                         std::optional<QByteArray> keyFingerprint)
+                         std::optional<QByteArray> keyFingerprint, std::optional<QByteArray> viewerSecret)
     : m_serverBase(std::move(serverBase)),
       m_sessionId(std::move(sessionId)),
       m_viewerToken(std::move(viewerToken)),
-      m_keyFingerprint(std::move(keyFingerprint))
+      m_keyFingerprint(std::move(keyFingerprint)),
+      m_viewerSecret(std::move(viewerSecret))
 {
 }
 
@@ -24,12 +25,14 @@ bool SessionLink::usesTls() const
 
 QString SessionLink::fragment() const
 {
+    const auto b64url = [](const QByteArray& raw) {
+        return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    };
     QString fragment = u"t="_s + m_viewerToken;
-    if (m_keyFingerprint) {
-        fragment += u"&k="_s
-            + QString::fromLatin1(
-                        m_keyFingerprint->toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-    }
+    if (m_keyFingerprint)
+        fragment += u"&k="_s + b64url(*m_keyFingerprint);
+    if (m_viewerSecret)
+        fragment += u"&s="_s + b64url(*m_viewerSecret);
     return fragment;
 }
 

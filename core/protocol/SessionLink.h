@@ -1,11 +1,13 @@
 #pragma once
 
 // A parsed session link (PROTOCOL section 1): which server, which session, the
-// viewer token from the fragment and, for version 2, the agent key fingerprint.
-// Only SessionLinkParser makes one, so every SessionLink holds checked values.
+// viewer token from the fragment and, for version 2, the agent key fingerprint
+// (k) and the viewer secret (s). Only SessionLinkParser makes one, so every
+// SessionLink holds checked values.
 //
-// The viewer token is a secret: never log it, nor any URL built from it
-// (streamUrl(), toWebUrl(), toHandoffUrl()). describe() is the loggable form.
+// The viewer token and the viewer secret are secrets: never log them, nor any URL
+// built from them (streamUrl(), toWebUrl(), toHandoffUrl()). describe() is the
+// loggable form.
 
 #include <QByteArray>
 #include <QString>
@@ -25,13 +27,16 @@ public:
     // The 16 bytes of k, when the link has one (version 2 pins the agent's key).
     const std::optional<QByteArray>& keyFingerprint() const { return m_keyFingerprint; }
     bool hasKeyFingerprint() const { return m_keyFingerprint.has_value(); }
+    // The 16 bytes of s, when the link has one (version 2 proves the viewer read the link).
+    const std::optional<QByteArray>& viewerSecret() const { return m_viewerSecret; }
     bool usesTls() const;
 
     // ws(s)://host[:port][/prefix]/stream/<id>?role=viewer&token=<viewer token>
     QUrl streamUrl() const;
-    // <serverBase>/s/<id>#t=<token>[&k=<fingerprint>], the agent's session_url.
+    // <serverBase>/s/<id>#t=<token>[&k=<fingerprint>][&s=<secret>], the server's session_url form.
     QUrl toWebUrl() const;
-    // handoff://s/<id>?server=<serverBase, percent-encoded>#t=<token>[&k=<fingerprint>]
+    // handoff://s/<id>?server=<serverBase, percent-encoded>#t=<token>[&k=<fingerprint>][&s=<secret>],
+    // the form the agent gives first: it opens the app without passing through a page the relay serves.
     QUrl toHandoffUrl() const;
 
     // Server and session only, for logs and the UI: "https://relay.example.com/s/sess_…".
@@ -42,7 +47,8 @@ public:
 private:
     friend class SessionLinkParser;
 
-    SessionLink(QUrl serverBase, QString sessionId, QString viewerToken, std::optional<QByteArray> keyFingerprint);
+    SessionLink(QUrl serverBase, QString sessionId, QString viewerToken, std::optional<QByteArray> keyFingerprint,
+                std::optional<QByteArray> viewerSecret);
 
     QString fragment() const;
 
@@ -50,6 +56,7 @@ private:
     QString m_sessionId;
     QString m_viewerToken;
     std::optional<QByteArray> m_keyFingerprint;
+    std::optional<QByteArray> m_viewerSecret;
 };
 
 } // namespace handoff::protocol

@@ -139,9 +139,27 @@ std::optional<Error> checkSessionId(QStringView sessionId)
 struct Secrets {
     QString token;
     std::optional<QByteArray> fingerprint;
+    std::optional<QByteArray> viewerSecret;
 };
 
-// The fragment: t=<viewer token>[&k=<fingerprint>], in any order, other keys ignored.
+// 22 base64url characters that are the canonical spelling of 16 bytes: the 4
+// spare bits of the last character are zero, so re-encoding gives the same text.
+std::optional<QByteArray> decodeSixteenBytes(QStringView text)
+{
+    static_assert(Parser::FingerprintSize == Parser::ViewerSecretSize);
+    if (text.size() != Parser::FingerprintTextLength || !std::all_of(text.begin(), text.end(), isBase64Url))
+        return std::nullopt;
+    const QByteArray latin1 = text.toLatin1();
+    const auto decoding = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+    const QByteArray::FromBase64Result decoded
+        = QByteArray::fromBase64Encoding(latin1, decoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.size() != Parser::FingerprintSize || decoded.decoded.toBase64(decoding) != latin1)
+        return std::nullopt;
+    return decoded.decoded;
+}
+
+// The fragment: t=<viewer token>[&k=<fingerprint>][&s=<viewer secret>], in any
+// order, other keys ignored.
 Result<Secrets> parseFragment(const QUrl& url)
 {
     const QString fragment = url.fragment(QUrl::FullyEncoded);
@@ -152,6 +170,7 @@ Result<Secrets> parseFragment(const QUrl& url)
     }
     std::optional<QStringView> token;
     std::optional<QStringView> fingerprint;
+    std::optional<QStringView> viewerSecret;
     for (const QStringView item : QStringView(fragment).split(u'&')) {
         if (item.isEmpty())
             continue;
@@ -163,6 +182,8 @@ Result<Secrets> parseFragment(const QUrl& url)
             slot = &token;
         else if (key == u"k"_s)
             slot = &fingerprint;
+        else if (key == u"s"_s)
+            slot = &viewerSecret;
         else
             continue;
         if (slot->has_value()) {
@@ -179,28 +200,24 @@ Result<Secrets> parseFragment(const QUrl& url)
                              .arg(Parser::MinTokenLength)
                              .arg(Parser::MaxTokenLength));
     }
-    Secrets secrets { token->toString(), std::nullopt };
+    Secrets secrets { token->toString(), std::nullopt, std::nullopt };
     if (fingerprint) {
-        const auto bad = [] {
+        secrets.fingerprint = decodeSixteenBytes(*fingerprint);
+        if (!secrets.fingerprint) {
             return makeError(Parser::ErrorBadKeyFingerprint,
                              u"The link's key fingerprint (k=...) is malformed: it must be %1 base64url characters "
                              u"encoding %2 bytes."_s.arg(Parser::FingerprintTextLength)
                                  .arg(Parser::FingerprintSize));
-        };
-        if (fingerprint->size() != Parser::FingerprintTextLength
-            || !std::all_of(fingerprint->begin(), fingerprint->end(), isBase64Url)) {
-            return bad();
         }
-        const QByteArray text = fingerprint->toLatin1();
-        const auto decoding = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
-        const QByteArray::FromBase64Result decoded
-            = QByteArray::fromBase64Encoding(text, decoding | QByteArray::AbortOnBase64DecodingErrors);
-        // Re-encoding must give the same text: the 4 spare bits of the last character are zero.
-        if (!decoded || decoded.decoded.size() != Parser::FingerprintSize
-            || decoded.decoded.toBase64(decoding) != text) {
-            return bad();
+    }
+    if (viewerSecret) {
+        secrets.viewerSecret = decodeSixteenBytes(*viewerSecret);
+        if (!secrets.viewerSecret) {
+            return makeError(Parser::ErrorBadViewerSecret,
+                             u"The link's s=... part, with which the app proves itself to the agent, is malformed: it "
+                             u"must be %1 base64url characters encoding %2 bytes. Copy the whole link again."_s.arg(Parser::ViewerSecretTextLength)
+                                 .arg(Parser::ViewerSecretSize));
         }
-        secrets.fingerprint = decoded.decoded;
     }
     return secrets;
 }
@@ -371,7 +388,7 @@ Result<SessionLink> SessionLinkParser::parse(QStringView text)
         return parts.error();
     Parts& p = parts.value();
     return SessionLink(std::move(p.serverBase), std::move(p.sessionId), std::move(p.secrets.token),
-                       std::move(p.secrets.fingerprint));
+                       std::move(p.secrets.fingerprint), std::move(p.secrets.viewerSecret));
 }
 
 Result<SessionLink> SessionLinkParser::parse(const QUrl& url)

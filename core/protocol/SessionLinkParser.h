@@ -4,13 +4,13 @@
 // arrive: command line, a second instance, QFileOpenEvent, or pasted by a person.
 // Both forms are accepted:
 //
-//   <public_base>/s/<session_id>#t=<viewer_token>[&k=<fingerprint>]
-//   handoff://s/<session_id>?server=<public_base>#t=<viewer_token>[&k=<fingerprint>]
+//   <public_base>/s/<session_id>#t=<viewer_token>[&k=<fingerprint>][&s=<viewer secret>]
+//   handoff://s/<session_id>?server=<public_base>#t=<viewer_token>[&k=<fingerprint>][&s=<viewer secret>]
 //
 // where public_base is http(s)://host[:port][/prefix] and the server parameter may
 // be percent-encoded or not. Surrounding whitespace is trimmed (pasted links end in
 // newlines); anything else out of place is rejected with its own stable code. Error
-// messages never contain the token, nor the link itself. Unknown fragment
+// messages never contain the token or the secret, nor the link itself. Unknown fragment
 // parameters are ignored, so a later protocol version can add some.
 
 #include "SessionLink.h"
@@ -33,6 +33,8 @@ public:
     static constexpr qsizetype MaxTokenLength = 256;
     static constexpr qsizetype FingerprintSize = 16; // bytes of k
     static constexpr qsizetype FingerprintTextLength = 22; // b64url characters of k
+    static constexpr qsizetype ViewerSecretSize = 16; // bytes of s
+    static constexpr qsizetype ViewerSecretTextLength = 22; // b64url characters of s
 
     // Error codes.
     static constexpr QLatin1StringView ErrorEmpty { "empty_link" };
@@ -54,6 +56,7 @@ public:
     static constexpr QLatin1StringView ErrorBadToken { "bad_token" };
     static constexpr QLatin1StringView ErrorDuplicateParameter { "duplicate_parameter" };
     static constexpr QLatin1StringView ErrorBadKeyFingerprint { "bad_key_fingerprint" };
+    static constexpr QLatin1StringView ErrorBadViewerSecret { "bad_viewer_secret" };
     static constexpr QLatin1StringView ErrorMissingServer { "missing_server" };
     static constexpr QLatin1StringView ErrorBadServer { "bad_server" };
     static constexpr QLatin1StringView ErrorBadHandoffHost { "bad_handoff_host" };

@@ -1,5 +1,7 @@
 #include "core/session/SessionInfo.h"
 
+#include "core/common/PlainText.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -25,7 +27,7 @@ bool readString(const QJsonObject& object, QLatin1StringView key, qsizetype maxL
         return true;
     if (!value.isString() || value.toString().size() > maxLength)
         return false;
-    out = value.toString();
+    out = PlainText::sanitized(value.toString());
     return true;
 }
 

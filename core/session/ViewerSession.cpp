@@ -31,7 +31,8 @@ constexpr quint16 CloseRateLimited = 4429;
 bool isKeySubstitution(const QString& code)
 {
     return code == QLatin1String("key_mismatch") || code == QLatin1String("downgrade")
-        || code == QLatin1String("peer_key_changed");
+        || code == QLatin1String("peer_key_changed") || code == QLatin1String("commitment_mismatch")
+        || code == QLatin1String("commitment_changed");
 }
 
 // Plaintext messages the relay itself originates; everything else comes from the agent.
@@ -86,7 +87,8 @@ ViewerSession::~ViewerSession()
 
 ViewerSession::Target ViewerSession::targetFrom(const protocol::SessionLink& link)
 {
-    return Target{link.streamUrl(), link.sessionId(), link.keyFingerprint().value_or(QByteArray())};
+    return Target{link.streamUrl(), link.sessionId(), link.keyFingerprint().value_or(QByteArray()),
+                  link.viewerSecret().value_or(QByteArray())};
 }
 
 void ViewerSession::start()
@@ -222,9 +224,15 @@ void ViewerSession::handleServerMessage(const QString& type, const QByteArray& j
             end(EndReason::ProtocolError, QStringLiteral("The relay described a different session."));
             return;
         }
-        m_info = std::move(*info);
-        m_info.sessionId = m_target.sessionId;
-    m_clock.start();
+        // The expiry is the server's to tell. What the session is about is the
+        // agent's: in version 2 it comes end-to-end encrypted once the handshake is
+        // done, and the relay's copy, which a hostile relay could rewrite, is only
+        // used in version 1, which has nothing better.
+        m_info.expiresAt = info->expiresAt;
+        m_relayDescription = std::move(*info);
+        m_relayDescription.source = SessionInfo::Source::Relay;
+        if (m_version == 1)
+            adoptDescription(m_relayDescription, SessionInfo::Source::Relay);
         Q_EMIT sessionInfoReceived(m_info);
     } else if (type == QLatin1String("agent_connected")) {
         setAgentConnected(true);
@@ -248,7 +256,8 @@ void ViewerSession::handleServerMessage(const QString& type, const QByteArray& j
 void ViewerSession::handlePubkey(const QByteArray& json)
 {
     if (!m_channel) {
-        auto created = protocol::SecureChannel::createViewerFor(json, m_target.sessionId, m_target.agentKeyFingerprint);
+        auto created = protocol::SecureChannel::createViewerFor(json, m_target.sessionId, m_target.agentKeyFingerprint,
+                                                                m_target.viewerSecret);
         if (!created) {
             const Error& error = created.error();
             qCWarning(lcSession) << "The agent's key was refused:" << error.code;
@@ -259,6 +268,10 @@ void ViewerSession::handlePubkey(const QByteArray& json)
         m_version = m_channel->version();
         qCDebug(lcSession) << "Protocol version" << m_version;
         Q_EMIT protocolVersionKnown(m_version);
+        if (m_version == 1 && m_relayDescription.source == SessionInfo::Source::Relay) {
+            adoptDescription(m_relayDescription, SessionInfo::Source::Relay);
+            Q_EMIT sessionInfoReceived(m_info);
+        }
     }
 
     auto accepted = m_channel->acceptPeerKey(json);
@@ -286,9 +299,18 @@ void ViewerSession::handleChannelMessage(const WireMessage& message)
     }
     auto incoming = m_channel->receive(message);
     if (!incoming) {
-        qCDebug(lcSession) << "Dropped a message:" << incoming.error().code;
+        const Error& error = incoming.error();
+        if (m_channel->isClosed()) {
+            // The channel caught the other end breaking the handshake's promises.
+            qCWarning(lcSession) << "The handshake failed:" << error.code;
+            end(isKeySubstitution(error.code) ? EndReason::KeyMismatch : EndReason::ProtocolError, error.message);
+            return;
+        }
+        qCDebug(lcSession) << "Dropped a message:" << error.code;
         return;
     }
+    for (const WireMessage& reply : std::as_const(incoming->replies))
+        send(reply);
     switch (incoming->kind) {
     case protocol::Incoming::Kind::Frame:
         ++m_framesReceived;
@@ -297,6 +319,11 @@ void ViewerSession::handleChannelMessage(const WireMessage& message)
         break;
     case protocol::Incoming::Kind::Control:
         handleControl(incoming->plaintext);
+        break;
+    case protocol::Incoming::Kind::Handshake:
+        // A valid record from the agent: it holds the keys, so it is there.
+        setAgentConnected(true);
+        refreshState();
         break;
     case protocol::Incoming::Kind::Input: // never travels to a viewer; the channel refuses it
     case protocol::Incoming::Kind::Nothing:
@@ -307,9 +334,14 @@ void ViewerSession::handleChannelMessage(const WireMessage& message)
 void ViewerSession::handleControl(const QByteArray& json)
 {
     const QString type = QJsonDocument::fromJson(json).object().value(QLatin1String("type")).toString();
-    if (type == QLatin1String("ready")) {
-        setAgentConnected(true);
-        refreshState();
+    if (type == QLatin1String("session_info")) {
+        auto description = SessionInfo::parse(json);
+        if (!description) {
+            qCWarning(lcSession) << "Ignored the agent's session description:" << description.error().code;
+            return;
+        }
+        adoptDescription(*description, SessionInfo::Source::Agent);
+        Q_EMIT sessionInfoReceived(m_info);
     } else if (type == QLatin1String("viewport_error")) {
         Q_EMIT warning(QStringLiteral("viewport_error"), QStringLiteral("The agent could not resize its page."));
     }
@@ -373,6 +405,15 @@ void ViewerSession::sendPendingViewport()
     }
     send(*sealed);
     m_viewportSent = m_viewport;
+}
+
+void ViewerSession::adoptDescription(const SessionInfo& description, SessionInfo::Source source)
+{
+    m_info.service = description.service;
+    m_info.pageUrl = description.pageUrl;
+    m_info.blockerType = description.blockerType;
+    m_info.hint = description.hint;
+    m_info.source = source;
 }
 
 void ViewerSession::confirmSas()

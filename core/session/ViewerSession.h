@@ -12,8 +12,11 @@
 //
 // Security rules kept here:
 // - no input or control message leaves before the channel is ready: in version 2
-//   the agent's "ready" record proved both ends hold the same keys, and the SAS
-//   was confirmed when the link carried no key fingerprint;
+//   the agent proved it holds the keys, took our key confirmation and revealed a
+//   nonce matching its commitment, and the SAS was confirmed when the link carried
+//   no key fingerprint;
+// - what the session is about (service, hint) is shown in the agent's own words,
+//   end-to-end encrypted, in version 2; the relay's plaintext copy only in version 1;
 // - a key that does not match the link's fingerprint, or a version-1 key where
 //   the link pinned a version-2 one, ends the session with an explanation;
 // - nothing typed, no key, no token and no frame is ever logged (handoff.session).
@@ -83,6 +86,7 @@ public:
         QUrl streamUrl;                 // ws(s)://host/stream/<id>?role=viewer&token=...
         QString sessionId;              // sess_...
         QByteArray agentKeyFingerprint; // the link's k as 16 raw bytes; empty when absent
+        QByteArray viewerSecret;        // the link's s as 16 raw bytes; empty when absent (a secret)
     };
 
     struct Options final {
@@ -166,6 +170,7 @@ private:
     void handlePubkey(const QByteArray& json);
     void handleChannelMessage(const protocol::WireMessage& message);
     void handleControl(const QByteArray& json);
+    void adoptDescription(const SessionInfo& description, SessionInfo::Source source);
     void send(const protocol::WireMessage& message);
     void sendPendingViewport();
     void scheduleReconnect();
@@ -179,6 +184,7 @@ private:
     State m_state = State::Idle;
     std::optional<EndReason> m_endReason;
     SessionInfo m_info;
+    SessionInfo m_relayDescription; // the relay's session_info, trusted only in version 1
     QWebSocket* m_socket = nullptr;
     std::unique_ptr<protocol::SecureChannel> m_channel;
     int m_version = 0;

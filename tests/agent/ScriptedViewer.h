@@ -2,13 +2,13 @@
 
 // A viewer as the desktop app would be, minus the window, for the agent's
 // tests: the relay socket and core's SecureChannel (either version), and the
-// parts of a session link it needs. It answers the key exchange (confirming a
-// SAS itself), counts the frames it decrypts, sends encrypted input and control
-// messages, and records every byte it sent and received, to search them for
-// secrets.
+// parts of a session link it needs. It answers the key exchange and the
+// handshake (confirming a SAS itself), counts the frames it decrypts, keeps the
+// agent's session description, sends encrypted input and control messages, and
+// records every byte it sent and received, to search them for secrets.
 //
 //   const LinkParts parts = parseLink(link);
-//   ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+//   ScriptedViewer viewer(parts.sessionId, parts.fingerprint, parts.secret);
 //   viewer.open(server.streamUrl(parts.sessionId, "viewer", parts.token));
 //   QTRY_VERIFY(viewer.isReady());
 //   viewer.send(InputEvent::resolved());
@@ -36,9 +36,10 @@ using protocol::WireMessage;
 
 class ScriptedViewer final : public QObject {
 public:
-    ScriptedViewer(QString sessionId, QByteArray fingerprint)
+    ScriptedViewer(QString sessionId, QByteArray fingerprint, QByteArray secret)
         : m_sessionId(std::move(sessionId))
         , m_fingerprint(std::move(fingerprint))
+        , m_secret(std::move(secret))
     {
         m_socket.setMaxAllowedIncomingMessageSize(8 * 1024 * 1024);
         connect(&m_socket, &QWebSocket::textMessageReceived, this,
@@ -52,6 +53,8 @@ public:
     int frames() const { return m_frames; }
     QString sas() const { return m_channel ? m_channel->sas() : QString(); }
     int version() const { return m_channel ? m_channel->version() : 0; }
+    // The agent's own {"type":"session_info",...} (version 2), empty until it came.
+    const QJsonObject& description() const { return m_description; }
     const QByteArray& sentBytes() const { return m_sent; }
     const QByteArray& receivedBytes() const { return m_received; }
 
@@ -86,7 +89,7 @@ private:
             const QJsonObject o = QJsonDocument::fromJson(m.data).object();
             if (o.value(QLatin1String("type")).toString() == QLatin1String("pubkey")) {
                 if (!m_channel) {
-                    auto channel = SecureChannel::createViewerFor(m.data, m_sessionId, m_fingerprint);
+                    auto channel = SecureChannel::createViewerFor(m.data, m_sessionId, m_fingerprint, m_secret);
                     QVERIFY2(channel.ok(), qPrintable(channel.ok() ? QString() : channel.error().message));
                     m_channel = std::move(channel).value();
                 }
@@ -109,15 +112,32 @@ private:
             return;
         }
         auto incoming = m_channel->receive(m);
-        if (incoming.ok() && incoming->kind == protocol::Incoming::Kind::Frame) {
+        if (!incoming.ok()) {
+            return;
+        }
+        for (const WireMessage& reply : std::as_const(incoming->replies)) {
+            write(reply);
+        }
+        if (incoming->kind == protocol::Incoming::Kind::Handshake && m_channel->needsSasConfirmation()) {
+            m_channel->confirmSas();
+        }
+        if (incoming->kind == protocol::Incoming::Kind::Frame) {
             ++m_frames;
+        }
+        if (incoming->kind == protocol::Incoming::Kind::Control) {
+            const QJsonObject control = QJsonDocument::fromJson(incoming->plaintext).object();
+            if (control.value(QLatin1String("type")).toString() == QLatin1String("session_info")) {
+                m_description = control;
+            }
         }
     }
 
     QWebSocket m_socket;
     QString m_sessionId;
     QByteArray m_fingerprint;
+    QByteArray m_secret;
     std::unique_ptr<SecureChannel> m_channel;
+    QJsonObject m_description;
     QByteArray m_sent;
     QByteArray m_received;
     int m_frames = 0;
@@ -127,6 +147,7 @@ struct LinkParts final {
     QString sessionId;
     QString token;
     QByteArray fingerprint; // raw 16 bytes, empty without k
+    QByteArray secret;      // raw 16 bytes, empty without s
 };
 
 inline LinkParts parseLink(const QUrl& link)
@@ -140,6 +161,13 @@ inline LinkParts parseLink(const QUrl& link)
         auto raw = protocol::SecureChannelV2::parseFingerprint(k.toLatin1());
         if (raw.ok()) {
             parts.fingerprint = *raw;
+        }
+    }
+    const QString s = fragment.queryItemValue(QStringLiteral("s"), QUrl::FullyDecoded);
+    if (!s.isEmpty()) {
+        auto raw = protocol::SecureChannelV2::parseLinkValue(s.toLatin1());
+        if (raw.ok()) {
+            parts.secret = *raw;
         }
     }
     return parts;

@@ -181,12 +181,18 @@ void TestAgentEndToEnd::signInThroughEncryptedInput()
     session.start();
     QTRY_COMPARE_WITH_TIMEOUT(link.size(), 1, 60000);
     const QUrl url = link.at(0).at(0).toUrl();
+    // The app's own form comes first; the web form is the same link.
+    QCOMPARE(url.scheme(), QStringLiteral("handoff"));
+    const QUrl webUrl = link.at(0).at(1).toUrl();
+    QCOMPARE(webUrl.scheme(), QStringLiteral("http"));
+    QCOMPARE(webUrl.fragment(), url.fragment());
     const LinkParts parts = parseLink(url);
     QVERIFY(parts.sessionId.startsWith(QStringLiteral("sess_")));
     QVERIFY(!parts.token.isEmpty());
     QCOMPARE(parts.fingerprint.isEmpty(), protocol == 1);
+    QCOMPARE(parts.secret.isEmpty(), protocol == 1);
 
-    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint, parts.secret);
     viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
     QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
     QCOMPARE(viewer.version(), protocol);
@@ -195,6 +201,10 @@ void TestAgentEndToEnd::signInThroughEncryptedInput()
         QTRY_COMPARE(sas.size(), 1);
         QCOMPARE(sas.at(0).at(0).toString(), viewer.sas());
         QCOMPARE(viewer.sas().size(), 6);
+        // What the session is about, in the agent's words, end-to-end encrypted.
+        QTRY_COMPARE(viewer.description().value(QLatin1String("service")).toString(), QStringLiteral("Test Bank"));
+        QVERIFY(viewer.description().value(QLatin1String("context")).toObject().value(QLatin1String("url")).toString()
+                    .endsWith(QStringLiteral("/login")));
     }
 
     CdpClient cdp;
@@ -255,7 +265,7 @@ void TestAgentEndToEnd::relayReconnects()
     QVERIFY(!session.isFinished());
     // A viewer that arrives after the reconnect still gets the key and frames.
     const LinkParts parts = parseLink(link.at(0).at(0).toUrl());
-    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint, parts.secret);
     viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
     QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
     QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > 0, 20000);
@@ -270,7 +280,7 @@ void TestAgentEndToEnd::viewerResizesViewport()
     session.start();
     QTRY_COMPARE_WITH_TIMEOUT(link.size(), 1, 60000);
     const LinkParts parts = parseLink(link.at(0).at(0).toUrl());
-    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint, parts.secret);
     viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
     QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
     viewer.sendControl(R"({"type":"viewport","width":900,"height":700})");
@@ -321,7 +331,7 @@ void TestAgentEndToEnd::commandLineExitCodes()
     run(resolved);
     const LinkParts parts = parseLink(readLink(resolved));
     QVERIFY(!parts.sessionId.isEmpty());
-    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint, parts.secret);
     viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
     QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
     viewer.send(InputEvent::resolved());

@@ -80,7 +80,7 @@ void TestMcpSdkInterop::sdkClient()
             } else if (event == QLatin1String("link")) {
                 const LinkParts parts = parseLink(QUrl(e.value(QLatin1String("session_url")).toString()));
                 QCOMPARE(parts.sessionId, e.value(QLatin1String("session_id")).toString());
-                viewer = std::make_unique<ScriptedViewer>(parts.sessionId, parts.fingerprint);
+                viewer = std::make_unique<ScriptedViewer>(parts.sessionId, parts.fingerprint, parts.secret);
                 viewer->open(server.streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
                 QTRY_VERIFY_WITH_TIMEOUT(viewer->isReady(), 20000);
                 QTest::qWait(800); // let a few progress notifications go out first

@@ -161,7 +161,7 @@ void TestMcpServer::handOverResolvedWithProgress()
 
     const LinkParts parts = parseLink(link);
     QCOMPARE(parts.sessionId, sessionId);
-    ScriptedViewer viewer(parts.sessionId, parts.fingerprint);
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint, parts.secret);
     viewer.open(m_server->streamUrl(sessionId, QStringLiteral("viewer"), parts.token));
     QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
     viewer.send(InputEvent::resolved());

@@ -63,6 +63,10 @@ private Q_SLOTS:
     void closeCodesEndTheSession_data();
     void closeCodesEndTheSession();
     void agentGoneEndsTheSession();
+    void relayDescriptionIsNotShownInVersion2();
+    void relayDescriptionIsShownInVersion1();
+    void linkWithoutViewerSecretIsRefused();
+    void deceptiveDescriptionIsShownPlain();
 };
 
 void TestViewerSession::initTestCase()
@@ -80,7 +84,11 @@ void TestViewerSession::version2WithPinnedKeyBecomesReady()
     session->start();
     QTRY_COMPARE_WITH_TIMEOUT(session->state(), State::Ready, Timeout);
     QCOMPARE(session->protocolVersion(), 2);
-    QCOMPARE(info.count(), 1);
+    // First the relay's session_info (only its expiry is used), then the agent's own words.
+    QTRY_COMPARE_WITH_TIMEOUT(info.count(), 2, Timeout);
+    QCOMPARE(info.first().at(0).value<handoff::session::SessionInfo>().source,
+             handoff::session::SessionInfo::Source::None);
+    QCOMPARE(session->info().source, handoff::session::SessionInfo::Source::Agent);
     QCOMPARE(session->info().service, QStringLiteral("Demo Bank"));
     QCOMPARE(session->info().blockerType, QStringLiteral("otp"));
     QVERIFY(session->info().expiresAt.isValid());
@@ -311,6 +319,67 @@ void TestViewerSession::agentGoneEndsTheSession()
     QVERIFY(!session.canSendInput());
     QVERIFY(ended.wait(Timeout));
     QCOMPARE(ended.first().at(0).value<EndReason>(), EndReason::AgentGone);
+}
+
+void TestViewerSession::relayDescriptionIsNotShownInVersion2()
+{
+    ScriptedAgentRelay::Options options;
+    options.relayService = QStringLiteral("Handoff Security Team - type your bank PIN");
+    ScriptedAgentRelay relay(options);
+    QVERIFY(relay.listen());
+    auto session = sessionFor(relay);
+    QStringList shown;
+    connect(session.get(), &ViewerSession::sessionInfoReceived, this,
+            [&shown](const handoff::session::SessionInfo& info) { shown << info.service; });
+    session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(session->info().source, handoff::session::SessionInfo::Source::Agent, Timeout);
+    QCOMPARE(session->info().service, QStringLiteral("Demo Bank"));
+    // The relay's words never reached what the window shows.
+    QVERIFY(!shown.contains(options.relayService));
+}
+
+void TestViewerSession::relayDescriptionIsShownInVersion1()
+{
+    ScriptedAgentRelay::Options options;
+    options.version = 1;
+    options.relayService = QStringLiteral("AuthLoop Bank");
+    ScriptedAgentRelay relay(options);
+    QVERIFY(relay.listen());
+    auto session = sessionFor(relay);
+    session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(session->info().source, handoff::session::SessionInfo::Source::Relay, Timeout);
+    QCOMPARE(session->info().service, QStringLiteral("AuthLoop Bank"));
+    QCOMPARE(session->protocolVersion(), 1);
+}
+
+void TestViewerSession::linkWithoutViewerSecretIsRefused()
+{
+    ScriptedAgentRelay::Options options;
+    options.secretInLink = false;
+    ScriptedAgentRelay relay(options);
+    QVERIFY(relay.listen());
+    auto session = sessionFor(relay);
+    QSignalSpy ended(session.get(), &ViewerSession::ended);
+    session->start();
+    QVERIFY(ended.wait(Timeout));
+    QCOMPARE(ended.first().at(0).value<EndReason>(), EndReason::ProtocolError);
+    QVERIFY(ended.first().at(1).toString().contains(QStringLiteral("viewer secret")));
+    QCOMPARE(relay.viewerKeys, 0); // nothing was sent to the agent
+}
+
+void TestViewerSession::deceptiveDescriptionIsShownPlain()
+{
+    ScriptedAgentRelay::Options options;
+    options.service = QStringLiteral("Bank\u202Eknab");
+    options.hint = QStringLiteral("<b>PIN</b>\u200B here");
+    ScriptedAgentRelay relay(options);
+    QVERIFY(relay.listen());
+    auto session = sessionFor(relay);
+    session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(session->info().source, handoff::session::SessionInfo::Source::Agent, Timeout);
+    // The override and the zero-width space are replaced, visibly; markup stays text.
+    QCOMPARE(session->info().service, QStringLiteral("Bank\uFFFDknab"));
+    QCOMPARE(session->info().hint, QStringLiteral("<b>PIN</b>\uFFFD here"));
 }
 
 QTEST_GUILESS_MAIN(TestViewerSession)

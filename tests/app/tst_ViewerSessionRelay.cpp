@@ -1,6 +1,7 @@
 // ViewerSession against the real handoff-server (tests/support/TestServer) and a
 // scripted agent built on core's SecureChannelV2: the session is created over the
-// HTTP API, the link carries the agent key's fingerprint, input and frames cross
+// HTTP API, the link carries the agent key's fingerprint and the viewer secret, the
+// handshake and the agent's own description cross the relay, input and frames cross
 // the relay end-to-end encrypted, the viewer resumes after a relay restart with
 // the same keys, and the outcome reaches the viewer. Skipped when the server is
 // not part of the build.
@@ -61,10 +62,12 @@ public:
         streamUrl = QUrl(created.value(QStringLiteral("stream_url")).toString());
 
         auto key = handoff::crypto::EcdhKeyPair::generate();
+        const QByteArray secret = handoff::protocol::SecureChannelV2::makeViewerSecret().value();
         const QByteArray fingerprint = handoff::protocol::SecureChannelV2::keyFingerprintB64Url(key->publicPoint());
         link = created.value(QStringLiteral("session_url")).toString() + QStringLiteral("&k=")
-            + QString::fromLatin1(fingerprint);
-        channel = std::move(handoff::protocol::SecureChannelV2::createAgent(sessionId, std::move(*key)).value());
+            + QString::fromLatin1(fingerprint) + QStringLiteral("&s=")
+            + QString::fromLatin1(handoff::protocol::SecureChannelV2::linkValue(secret));
+        channel = std::move(handoff::protocol::SecureChannelV2::createAgent(sessionId, std::move(*key), secret).value());
         return !sessionId.isEmpty();
     }
 
@@ -97,6 +100,20 @@ public:
                              if (!incoming) {
                                  errors.push_back(incoming.error().code);
                                  return;
+                             }
+                             for (const auto& reply : incoming->replies)
+                                 send(reply);
+                             if (incoming->kind == handoff::protocol::Incoming::Kind::Handshake) {
+                                 // The agent's own description, end-to-end encrypted.
+                                 const QJsonObject description{
+                                     {QStringLiteral("type"), QStringLiteral("session_info")},
+                                     {QStringLiteral("service"), QStringLiteral("Demo Bank")},
+                                     {QStringLiteral("context"),
+                                      QJsonObject{{QStringLiteral("blocker_type"), QStringLiteral("otp")}}}};
+                                 auto sealed
+                                     = channel->encryptControl(QJsonDocument(description).toJson(QJsonDocument::Compact));
+                                 if (sealed)
+                                     send(*sealed);
                              }
                              if (incoming->kind == handoff::protocol::Incoming::Kind::Input)
                                  inputs.push_back(handoff::protocol::InputEventCodec::parse(incoming->plaintext).value());
@@ -190,7 +207,7 @@ void TestViewerSessionRelay::throughTheRealRelay()
     QTRY_COMPARE_WITH_TIMEOUT(viewer.state(), State::Ready, Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(viewer.canSendInput(), Timeout);
     QCOMPARE(viewer.protocolVersion(), 2);
-    QCOMPARE(viewer.info().service, QStringLiteral("Demo Bank"));
+    QTRY_COMPARE_WITH_TIMEOUT(viewer.info().service, QStringLiteral("Demo Bank"), Timeout);
     QCOMPARE(viewer.info().blockerType, QStringLiteral("otp"));
 
     QVERIFY(viewer.sendInput(InputEvent::paste(QStringLiteral("424242"))).ok());

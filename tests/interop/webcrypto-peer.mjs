@@ -7,15 +7,18 @@
 // It speaks JSON lines: one command object per line on stdin, one answer per
 // line on stdout ({"ok":true,...} or {"ok":false,"error":code}). Binary data
 // travels as standard base64. Commands:
-//   {"cmd":"init","version":1|2,"role":"agent"|"viewer","sessionId":s,"expectFingerprint":b64url?}
-//       -> {pubkey: <our pubkey text message>, fingerprint: b64url (v2)}
+//   {"cmd":"init","version":1|2,"role":"agent"|"viewer","sessionId":s,"expectFingerprint":b64url?,
+//    "viewerSecret":b64url (v2),"nonceSeed":hex? (v2 agent),"nonce":hex? (v2 viewer)}
+//       -> {pubkey: <our pubkey text message>, fingerprint: b64url (v2), nonce: hex (v2 viewer)}
 //   {"cmd":"peer","pubkey":<text>}
-//       -> v1 {key: hex}; v2 {v2a: hex, a2v: hex, sas: "123456"}
+//       -> v1 {key: hex}; v2 {v2a: hex, a2v: hex} and, for an agent, ready: b64 (its "ready" record)
 //          (throwaway test keys, revealed only so the test can compare them)
 //   {"cmd":"encrypt","kind":"input"|"control"|"frame","plaintext":b64,"meta":{...}?,"seq":n?}
 //       -> {text?: <text message>, binary?: b64}
 //   {"cmd":"decrypt","text":<text>} | {"cmd":"decrypt","binary":b64}
-//       -> {kind, plaintext: b64} (frames: {kind:"frame", meta, image: b64})
+//       -> {kind, plaintext: b64} (frames: {kind:"frame", meta, image: b64}); a v2 handshake
+//          record ("ready", "confirm", "reveal") is also acted on: reply: b64 (the record that
+//          answers it), sas: "123456" once both nonces are known
 //   {"cmd":"quit"}
 
 import { createInterface } from 'node:readline';
@@ -32,6 +35,7 @@ const state = {
   keyPair: null, ourRaw: null, peerRaw: null,
   v1Key: null, sendKey: null, recvKey: null,
   sendSeq: 0n, recvSeq: 0n,
+  viewerSecret: null, nonceSeed: null, nonce: null, sasKey: null, commitment: null, agentNonce: null,
 };
 
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
@@ -78,6 +82,15 @@ function pubkeyMessage() {
   return JSON.stringify(message);
 }
 
+const random = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+const unhex = (text) => new Uint8Array(Buffer.from(text, 'hex'));
+const unb64url = (text) => new Uint8Array(Buffer.from(text, 'base64url'));
+
+async function hmac(key, data) {
+  const k = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await subtle.sign('HMAC', k, data));
+}
+
 async function init(cmd) {
   state.version = cmd.version;
   state.role = cmd.role;
@@ -86,7 +99,17 @@ async function init(cmd) {
   state.keyPair = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
   state.ourRaw = new Uint8Array(await subtle.exportKey('raw', state.keyPair.publicKey));
   const answer = { pubkey: pubkeyMessage() };
-  if (state.version === 2) answer.fingerprint = b64url((await sha256(state.ourRaw)).slice(0, 16));
+  if (state.version === 2) {
+    if (!cmd.viewerSecret) throw new PeerError('missing_viewer_secret');
+    state.viewerSecret = unb64url(cmd.viewerSecret);
+    answer.fingerprint = b64url((await sha256(state.ourRaw)).slice(0, 16));
+    if (state.role === 'agent') {
+      state.nonceSeed = cmd.nonceSeed ? unhex(cmd.nonceSeed) : random(32);
+    } else {
+      state.nonce = cmd.nonce ? unhex(cmd.nonce) : random(16);
+      answer.nonce = hex(state.nonce); // a test peer: revealed so the test can recompute the SAS
+    }
+  }
   return answer;
 }
 
@@ -116,18 +139,61 @@ async function peer(cmd) {
     state.v1Key = await aesKey(z); // the x-coordinate itself, as AuthLoop does
     return { key: hex(z) };
   }
+  // PROTOCOL 3, v2 step 5: the viewer secret joins the shared secret.
+  const ikm = concat(z, state.viewerSecret);
   const salt = await sha256(concat(enc.encode('handoff/2 salt'), enc.encode(state.sessionId)));
   const [aPub, vPub] = state.role === 'agent' ? [state.ourRaw, peerRaw] : [peerRaw, state.ourRaw];
   const info = (label) => concat(enc.encode('handoff/2'), aPub, vPub, enc.encode(label));
-  const v2a = await hkdf(z, salt, info('v2a'), 256);
-  const a2v = await hkdf(z, salt, info('a2v'), 256);
-  const sasBytes = await hkdf(z, salt, info('sas'), 32);
-  const sas = String(new DataView(sasBytes.buffer).getUint32(0) % 1000000).padStart(6, '0');
+  const v2a = await hkdf(ikm, salt, info('v2a'), 256);
+  const a2v = await hkdf(ikm, salt, info('a2v'), 256);
+  state.sasKey = await hkdf(ikm, salt, info('sas'), 256);
   state.sendKey = await aesKey(state.role === 'agent' ? a2v : v2a);
   state.recvKey = await aesKey(state.role === 'agent' ? v2a : a2v);
   state.sendSeq = 0n;
   state.recvSeq = 0n;
-  return { v2a: hex(v2a), a2v: hex(a2v), sas };
+  const answer = { v2a: hex(v2a), a2v: hex(a2v) };
+  if (state.role === 'agent') {
+    // Step 7: the first record commits to our nonce for this viewer key.
+    state.agentNonce = (await hmac(state.nonceSeed, concat(enc.encode('handoff/2 agent nonce'), vPub))).slice(0, 16);
+    const commit = await commitment(state.agentNonce);
+    answer.ready = (await sealRecord('control', enc.encode(JSON.stringify({ type: 'ready', commit: b64url(commit) }))))
+      .binary;
+  }
+  return answer;
+}
+
+async function commitment(agentNonce) {
+  const [aPub, vPub] = state.role === 'agent' ? [state.ourRaw, state.peerRaw] : [state.peerRaw, state.ourRaw];
+  return sha256(concat(enc.encode('handoff/2 commit'), aPub, vPub, agentNonce));
+}
+
+async function sasOf(agentNonce, viewerNonce) {
+  const mac = await hmac(state.sasKey, concat(enc.encode('handoff/2 sas'), agentNonce, viewerNonce));
+  return String(new DataView(mac.buffer).getUint32(0) % 1000000).padStart(6, '0');
+}
+
+// Steps 8 and 9: the answer to a handshake record, if it is one.
+async function handshake(control) {
+  if (state.role === 'viewer' && control.type === 'ready') {
+    const commit = unb64url(control.commit || '');
+    if (commit.length !== 32) throw new PeerError('bad_control');
+    if (state.commitment && b64(commit) !== b64(state.commitment)) throw new PeerError('commitment_changed');
+    state.commitment = commit;
+    return { reply: (await sealRecord('control', enc.encode(JSON.stringify({ type: 'confirm', nonce: b64url(state.nonce) })))).binary };
+  }
+  if (state.role === 'viewer' && control.type === 'reveal') {
+    const agentNonce = unb64url(control.nonce || '');
+    if (!state.commitment) throw new PeerError('not_ready');
+    if (b64(await commitment(agentNonce)) !== b64(state.commitment)) throw new PeerError('commitment_mismatch');
+    return { sas: await sasOf(agentNonce, state.nonce) };
+  }
+  if (state.role === 'agent' && control.type === 'confirm') {
+    const viewerNonce = unb64url(control.nonce || '');
+    if (viewerNonce.length !== 16) throw new PeerError('bad_control');
+    const reveal = await sealRecord('control', enc.encode(JSON.stringify({ type: 'reveal', nonce: b64url(state.agentNonce) })));
+    return { reply: reveal.binary, sas: await sasOf(state.agentNonce, viewerNonce) };
+  }
+  return {};
 }
 
 const sendLabel = () => enc.encode(state.role === 'agent' ? 'a2v ' : 'v2a ');
@@ -152,10 +218,14 @@ async function encrypt(cmd) {
     new DataView(length.buffer).setUint32(0, meta.length);
     plaintext = concat(length, meta, plaintext);
   }
-  // An explicit seq lets the test build replays and out-of-order records.
-  const seq = cmd.seq !== undefined ? BigInt(cmd.seq) : state.sendSeq + 1n;
+  return sealRecord(cmd.kind, plaintext, cmd.seq);
+}
+
+// An explicit seq lets the test build replays and out-of-order records.
+async function sealRecord(kind, plaintext, explicitSeq) {
+  const seq = explicitSeq !== undefined ? BigInt(explicitSeq) : state.sendSeq + 1n;
   if (seq > state.sendSeq) state.sendSeq = seq;
-  const header = concat(new Uint8Array([0x02, KIND[cmd.kind]]), u64be(seq));
+  const header = concat(new Uint8Array([0x02, KIND[kind]]), u64be(seq));
   const aad = concat(header, enc.encode(state.sessionId));
   const { ciphertext, tag } = await seal(state.sendKey, concat(sendLabel(), u64be(seq)), aad, plaintext);
   return { binary: b64(concat(header, ciphertext, tag)) };
@@ -183,6 +253,7 @@ async function decrypt(cmd) {
   const plaintext = await open(state.recvKey, concat(recvLabel(), u64be(seq)), aad,
                                record.slice(10, record.length - 16), record.slice(record.length - 16));
   state.recvSeq = seq;
+  if (kind === 'control') return { kind, plaintext: b64(plaintext), ...(await handshake(JSON.parse(dec.decode(plaintext)))) };
   if (kind !== 'frame') return { kind, plaintext: b64(plaintext) };
   const metaLength = new DataView(plaintext.buffer, plaintext.byteOffset, 4).getUint32(0);
   const meta = JSON.parse(dec.decode(plaintext.slice(4, 4 + metaLength)));

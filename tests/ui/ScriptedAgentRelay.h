@@ -3,8 +3,9 @@
 // A stand-in for relay and agent in one, for tests of the viewer side that run
 // before (or without) the real handoff-server: a WebSocket server on loopback
 // that speaks PROTOCOL section 2 to one viewer at a time and plays a scripted
-// agent behind it with the real SecureChannel of either version. It records the
-// input events and control messages the agent decrypted.
+// agent behind it with the real SecureChannel of either version (in version 2 it
+// answers the handshake and then sends the agent's own session description). It
+// records the input events and control messages the agent decrypted.
 //
 // Header-only (no Q_OBJECT), so that tests in tests/ui and tests/app can share it.
 
@@ -34,9 +35,11 @@ public:
     struct Options final {
         int version = 2;
         bool keyInLink = true;        // v2: the link carries k
+        bool secretInLink = true;     // v2: the link carries s
         bool substituteKey = false;   // v2: the link's k belongs to another key (a relay in the middle)
         bool sendReady = true;        // v2: the agent confirms the keys
-        QString service = QStringLiteral("Demo Bank");
+        QString service = QStringLiteral("Demo Bank"); // the agent's words
+        QString relayService;         // what the relay's plaintext session_info claims; empty: the same
         QString blockerType = QStringLiteral("otp");
         QString hint = QStringLiteral("Enter the code sent to your phone");
         int ttlSeconds = 600;
@@ -49,10 +52,11 @@ public:
         token = QString::fromLatin1(crypto::Random::token(24).value());
         auto key = crypto::EcdhKeyPair::generate();
         m_agentPoint = key->publicPoint();
+        m_secret = protocol::SecureChannelV2::makeViewerSecret().value();
         if (m_options.version == 1)
             m_channel = std::move(protocol::SecureChannelV1::create(protocol::ChannelRole::Agent, std::move(*key)).value());
         else
-            m_channel = std::move(protocol::SecureChannelV2::createAgent(sessionId, std::move(*key)).value());
+            m_channel = std::move(protocol::SecureChannelV2::createAgent(sessionId, std::move(*key), m_secret).value());
 
         QObject::connect(&m_server, &QWebSocketServer::newConnection, &m_server, [this] { accept(); });
     }
@@ -67,7 +71,7 @@ public:
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     quint16 port() const { return m_server.serverPort(); }
 
-    // The session link the agent would print: <base>/s/<id>#t=<token>[&k=<fingerprint>].
+    // The session link the agent would print: <base>/s/<id>#t=<token>[&k=<fingerprint>][&s=<secret>].
     QString link() const
     {
         QString fragment = QStringLiteral("t=") + token;
@@ -78,6 +82,8 @@ public:
             fragment += QStringLiteral("&k=")
                 + QString::fromLatin1(protocol::SecureChannelV2::keyFingerprintB64Url(point));
         }
+        if (m_options.version == 2 && m_options.secretInLink)
+            fragment += QStringLiteral("&s=") + QString::fromLatin1(protocol::SecureChannelV2::linkValue(m_secret));
         return QStringLiteral("http://127.0.0.1:%1/s/%2#%3").arg(port()).arg(sessionId, fragment);
     }
 
@@ -168,7 +174,8 @@ private:
                                       {QStringLiteral("hint"), m_options.hint}};
             sendServerMessage({{QStringLiteral("type"), QStringLiteral("session_info")},
                                {QStringLiteral("session_id"), sessionId},
-                               {QStringLiteral("service"), m_options.service},
+                               {QStringLiteral("service"),
+                                m_options.relayService.isEmpty() ? m_options.service : m_options.relayService},
                                {QStringLiteral("context"), context},
                                {QStringLiteral("expires_at"),
                                 QDateTime::currentDateTimeUtc().addSecs(m_options.ttlSeconds).toString(Qt::ISODate)}});
@@ -195,11 +202,16 @@ private:
             }
             return;
         }
+        const bool wasReady = m_channel->isReady();
         auto incoming = m_channel->receive(message);
         if (!incoming) {
             errors.push_back(incoming.error().code);
             return;
         }
+        for (const auto& reply : incoming->replies)
+            send(reply);
+        if (incoming->kind == protocol::Incoming::Kind::Handshake && !wasReady && m_channel->isReady())
+            sendDescription();
         if (incoming->kind == protocol::Incoming::Kind::Input) {
             auto event = protocol::InputEventCodec::parse(incoming->plaintext);
             if (event)
@@ -209,6 +221,20 @@ private:
         } else if (incoming->kind == protocol::Incoming::Kind::Control) {
             controls.push_back(QJsonDocument::fromJson(incoming->plaintext).object());
         }
+    }
+
+    // The agent's own words, end-to-end encrypted (version 2).
+    void sendDescription()
+    {
+        const QJsonObject context{{QStringLiteral("url"), QStringLiteral("https://bank.example/login")},
+                                  {QStringLiteral("blocker_type"), m_options.blockerType},
+                                  {QStringLiteral("hint"), m_options.hint}};
+        const QJsonObject description{{QStringLiteral("type"), QStringLiteral("session_info")},
+                                      {QStringLiteral("service"), m_options.service},
+                                      {QStringLiteral("context"), context}};
+        auto sealed = m_channel->encryptControl(QJsonDocument(description).toJson(QJsonDocument::Compact));
+        if (sealed)
+            send(*sealed);
     }
 
     void send(const protocol::WireMessage& message)
@@ -225,6 +251,7 @@ private:
     QWebSocketServer m_server{QStringLiteral("scripted relay"), QWebSocketServer::NonSecureMode};
     QWebSocket* m_viewer = nullptr;
     QByteArray m_agentPoint;
+    QByteArray m_secret;
     std::unique_ptr<protocol::SecureChannel> m_channel;
 };
 

@@ -64,6 +64,8 @@ private Q_SLOTS:
     void doneResolvesAndTheWindowCloses();
     void endPageShowsItsWholeMessage_data();
     void endPageShowsItsWholeMessage();
+    void headerIsPlainText();
+    void headerShowsTheAgentsWords();
 
 private:
     QPointer<SessionWindow> m_window;
@@ -80,7 +82,7 @@ void TestSessionWindow::showsSessionInfoAndLock()
     QVERIFY(relay.listen());
     m_window = openWindow(relay);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->session()->state(), State::Ready, Timeout);
-    QCOMPARE(child<QLabel>(m_window, "service")->text(), QStringLiteral("Demo Bank"));
+    QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(m_window, "service")->text(), QStringLiteral("Demo Bank"), Timeout);
     QVERIFY(child<QLabel>(m_window, "blocker")->text().contains(QStringLiteral("One-time code")));
     QVERIFY(child<QLabel>(m_window, "blocker")->text().contains(QStringLiteral("phone")));
     QCOMPARE(child<QLabel>(m_window, "connection")->text(), QStringLiteral("Connected"));
@@ -268,6 +270,41 @@ void TestSessionWindow::endPageShowsItsWholeMessage()
     QDir().mkpath(artifacts);
     const QString name = QStringLiteral("session-window-end-%1.png").arg(QString::fromLatin1(QTest::currentDataTag()));
     QVERIFY(m_window->grab().save(QDir(artifacts).filePath(name)));
+}
+
+// A service name or hint with markup and a right-to-left override reads as
+// written: no bold, no link, no reordering.
+void TestSessionWindow::headerIsPlainText()
+{
+    ScriptedAgentRelay::Options options;
+    options.service = QStringLiteral("<b>Handoff</b> Security\u202Etneilc");
+    options.hint = QStringLiteral("<a href=\"https://evil.example\">Type your bank PIN</a>");
+    ScriptedAgentRelay relay(options);
+    QVERIFY(relay.listen());
+    m_window = openWindow(relay);
+    auto* service = child<QLabel>(m_window, "service");
+    auto* blocker = child<QLabel>(m_window, "blocker");
+    QTRY_VERIFY_WITH_TIMEOUT(service->text().contains(QStringLiteral("Security")), Timeout);
+    QCOMPARE(service->textFormat(), Qt::PlainText);
+    QCOMPARE(blocker->textFormat(), Qt::PlainText);
+    QCOMPARE(service->text(), QStringLiteral("<b>Handoff</b> Security\uFFFDtneilc"));
+    QVERIFY(!service->text().contains(QChar(0x202E)));
+    QVERIFY(blocker->text().contains(QStringLiteral("<a href=")));
+    QVERIFY(!m_window->windowTitle().contains(QChar(0x202E)));
+    // Every label that can show outside words (the agent's, the relay's) shows plain text.
+    for (const char* name : {"service", "blocker", "sasDigits", "endTitle", "endMessage", "connection", "security"})
+        QCOMPARE(child<QLabel>(m_window, name)->textFormat(), Qt::PlainText);
+}
+
+void TestSessionWindow::headerShowsTheAgentsWords()
+{
+    ScriptedAgentRelay::Options options;
+    options.relayService = QStringLiteral("Handoff Security Team - type your bank PIN");
+    ScriptedAgentRelay relay(options);
+    QVERIFY(relay.listen());
+    m_window = openWindow(relay);
+    QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(m_window, "service")->text(), QStringLiteral("Demo Bank"), Timeout);
+    QVERIFY(!m_window->windowTitle().contains(QStringLiteral("Security Team")));
 }
 
 QTEST_MAIN(TestSessionWindow)

@@ -39,7 +39,7 @@ Pair handshake()
     auto agent = SecureChannelV1::create(ChannelRole::Agent);
     Q_ASSERT(agent.ok());
     pair.agent = std::move(*agent);
-    auto viewer = SecureChannel::createViewerFor(pair.agent->pubkeyMessage(), QStringLiteral("sess_v1"), {});
+    auto viewer = SecureChannel::createViewerFor(pair.agent->pubkeyMessage(), QStringLiteral("sess_v1"), {}, {});
     Q_ASSERT(viewer.ok());
     pair.viewer = std::move(*viewer);
     auto accepted = pair.viewer->acceptPeerKey(pair.agent->pubkeyMessage());
@@ -330,9 +330,13 @@ private Q_SLOTS:
         auto agent = SecureChannelV1::create(ChannelRole::Agent);
         const QByteArray fingerprint = SecureChannelV2::keyFingerprint(QByteArray(65, '\x04'));
         const auto viewer
-            = SecureChannel::createViewerFor((*agent)->pubkeyMessage(), QStringLiteral("sess_x"), fingerprint);
+            = SecureChannel::createViewerFor((*agent)->pubkeyMessage(), QStringLiteral("sess_x"), fingerprint, {});
         QVERIFY(!viewer.ok());
         QCOMPARE(viewer.error().code, QStringLiteral("downgrade"));
+        // A viewer secret marks a version-2 link just as well.
+        const auto withSecret = SecureChannel::createViewerFor((*agent)->pubkeyMessage(), QStringLiteral("sess_x"), {},
+                                                               QByteArray(16, 's'));
+        QCOMPARE(withSecret.error().code, QStringLiteral("downgrade"));
     }
 
     void closeWipes()

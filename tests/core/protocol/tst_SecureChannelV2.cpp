@@ -1,17 +1,21 @@
 // Version 2 channels of both roles talking to each other in process: a
-// known-answer vector computed independently (Node's crypto module), the
-// handshake, key confirmation, SAS, records in both directions, reconnects, and
-// every rejection: tampered ciphertext and AAD, replays, bad keys, substituted
-// keys, input before "ready".
+// known-answer vector computed independently (tests/interop/v2-known-answer.mjs,
+// Node's crypto module), the handshake with its viewer secret, key confirmation,
+// commitment and SAS, records in both directions, reconnects and rekeys, and every
+// rejection: tampered ciphertext and AAD, replays, bad keys, substituted keys, a
+// relay offering its own viewer key, input before the handshake is done.
 
 #include "core/crypto/AeadCipher.h"
 #include "core/crypto/Digest.h"
 #include "core/crypto/EcdhKeyPair.h"
+#include "core/crypto/Hkdf.h"
 #include "core/protocol/RecordCodec.h"
 #include "core/protocol/SecureChannel.h"
 #include "core/protocol/SecureChannelV2.h"
 #include "core/protocol/V1Envelope.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace handoff;
@@ -19,12 +23,14 @@ using namespace handoff::protocol;
 
 namespace {
 
-// Known-answer vector, computed with Node's crypto module (createECDH, hkdfSync,
-// createCipheriv), an implementation independent of ours.
+// Known-answer vector: `node tests/interop/v2-known-answer.mjs` prints these.
 namespace kat {
 const QString SessionId = QStringLiteral("sess_4EOfTZnO8Ue9yqkvRk3Jzl");
 const QByteArray AgentScalar = QByteArray::fromHex("4072ab186b8a25885b9f607f3ea9a47a1a6f5d3faed0cddfc6ea99e483659e0d");
 const QByteArray ViewerScalar = QByteArray::fromHex("6280675e15e0db94c7cd52c3b490467584cf6f66e6c8d010e5b2085a346e3d37");
+const QByteArray ViewerSecret = QByteArray::fromHex("5e1f0a7c3b9d2e4f6a8b0c1d2e3f4051");
+const QByteArray NonceSeed = QByteArray::fromHex("a3c1f0e29b7d5c4e3f2a1b0c9d8e7f60112233445566778899aabbccddeeff00");
+const QByteArray ViewerNonce = QByteArray::fromHex("0f1e2d3c4b5a69788796a5b4c3d2e1f0");
 const QByteArray AgentPoint = QByteArray::fromHex(
     "044d7b1d30dca16e4387a9316c226d5e1bd7b770c52cf26fda4b5359a63103b25ffaf3186dc295f26c65d20e5a41ccd823d8049dda40"
     "44a21855d2986670957f68");
@@ -33,16 +39,28 @@ const QByteArray ViewerPoint = QByteArray::fromHex(
     "d35d7518b8eae953fcf47b");
 const QByteArray Fingerprint = "iGEU9k6p8-Ak0-phKS3DGQ";
 const QByteArray AgentToViewerKey
-    = QByteArray::fromHex("e7033c62ec1e98d245ab62f491b98f13589005a0ddf1e6bc5c451026060b0990");
+    = QByteArray::fromHex("1935aaa57e70d7d2a403832ef09be0245da6ede86d3b946025aef57c183c8ddd");
 const QByteArray ViewerToAgentKey
-    = QByteArray::fromHex("df56ee12995d6ed5fb4eee5613ca102f2777997a19507461c4347dd40bce3f67");
-const QString SasDigits = QStringLiteral("735308");
-// Control {"type":"ready"}, agent to viewer, seq 1.
-const QByteArray ReadyRecord
-    = QByteArray::fromHex("02030000000000000001e8e11d4f3cba72c80725cfe8ced0dc3fa7e8549610d51817ca8f83b35629708d");
+    = QByteArray::fromHex("8cdce9982e76ab2f8128e565fad433372f4bd6d7804dce21e581bd5395370d73");
+const QByteArray AgentNonce = QByteArray::fromHex("1c4109ca088f030d6d598f7b79e70af9");
+const QByteArray Commitment = QByteArray::fromHex("f08f710252bc04d96653d66913398851cca4b324e399c1aa51ba4e3f0e8e34a0");
+const QString SasDigits = QStringLiteral("552605");
+// {"type":"ready","commit":...}, agent to viewer, seq 1.
+const QByteArray ReadyRecord = QByteArray::fromHex(
+    "020300000000000000010652e688d194b14b8acd5a1c4c979893ffcd3eb35f82da484e3bc597c87ab2871b4626b1bf7867db37bddd9455"
+    "36d180920ff8cb7fdf2415472a87578ca38d2722f5acf646d707754437bdf77c0fa8cb38854351ba2ba3");
+// {"type":"confirm","nonce":...}, viewer to agent, seq 1.
+const QByteArray ConfirmRecord = QByteArray::fromHex(
+    "0203000000000000000186fd16ada3214830f419302a166912aba854894f9098d2bae1f7eec537cd42a53b7cb876a794618cd717b09a"
+    "0f9d498496ce35d0c645f123bdefa021a20234a2179085");
+// {"type":"reveal","nonce":...}, agent to viewer, seq 2.
+const QByteArray RevealRecord = QByteArray::fromHex(
+    "02030000000000000002ea59fab73dbfcb80bcaa259464edb5d51700e8e2c3d63f633a4ee628dd1d379f2c3b6c7c07173b858aa8b3d1"
+    "d71ccc20b8324ab1dda199002362a6c85c34b0c7fc30");
 } // namespace kat
 
 const QString SessionId = QStringLiteral("sess_7Hq2mZ0pLr4xYb9Kd1Nc3W");
+const QByteArray Secret = QByteArray::fromHex("00112233445566778899aabbccddeeff");
 const QByteArray Click = "{\"type\":\"click\",\"x\":10,\"y\":20}";
 
 // Unwraps a Result the test knows to be a success.
@@ -66,30 +84,59 @@ crypto::EcdhKeyPair freshKey()
     return std::move(*key);
 }
 
+QString code(const Result<Incoming>& result)
+{
+    return result.ok() ? QStringLiteral("ok") : result.error().code;
+}
+
+QJsonObject json(const QByteArray& text)
+{
+    return QJsonDocument::fromJson(text).object();
+}
+
+quint64 seqOf(const WireMessage& record)
+{
+    return RecordCodec::decodeHeader(record.data)->seq;
+}
+
 struct Pair {
     std::unique_ptr<SecureChannelV2> agent;
     std::unique_ptr<SecureChannelV2> viewer;
-    WireMessage ready;
+    WireMessage ready;   // agent -> viewer
+    WireMessage confirm; // viewer -> agent (empty until the ready was delivered)
+    WireMessage reveal;  // agent -> viewer (empty until the confirm was delivered)
 };
 
 enum class Link { Pinned, WithoutK };
+enum class Until { Pubkeys, Ready, Confirm, Done };
 
-// Agent pubkey -> viewer -> viewer pubkey -> agent -> "ready" record (delivered or not).
-Pair handshake(Link link = Link::Pinned, bool deliverReady = true, const QString& viewerSessionId = SessionId)
+// Agent pubkey -> viewer -> viewer pubkey -> agent -> "ready" -> viewer ->
+// "confirm" -> agent -> "reveal" -> viewer, stopping where asked.
+Pair handshake(Link link = Link::Pinned, Until until = Until::Done, const QString& viewerSessionId = SessionId,
+               const QByteArray& viewerSecret = Secret)
 {
     Pair pair;
-    pair.agent = take(SecureChannelV2::createAgent(SessionId, freshKey()));
+    pair.agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
     const QByteArray k = link == Link::Pinned ? pair.agent->localFingerprint() : QByteArray();
-    pair.viewer = take(SecureChannelV2::createViewer(viewerSessionId, k));
+    pair.viewer = take(SecureChannelV2::createViewer(viewerSessionId, k, viewerSecret));
     auto viewerAccepted = pair.viewer->acceptPeerKey(pair.agent->pubkeyMessage());
     Q_ASSERT(viewerAccepted.ok());
     auto agentAccepted = pair.agent->acceptPeerKey(viewerAccepted->replies.first().data);
     Q_ASSERT(agentAccepted.ok() && agentAccepted->replies.size() == 1);
     pair.ready = agentAccepted->replies.first();
-    if (deliverReady) {
-        auto incoming = pair.viewer->receive(pair.ready);
-        Q_UNUSED(incoming);
-    }
+    if (until == Until::Pubkeys)
+        return pair;
+    auto ready = pair.viewer->receive(pair.ready);
+    if (!ready.ok() || until == Until::Ready)
+        return pair;
+    pair.confirm = ready->replies.first();
+    auto confirmed = pair.agent->receive(pair.confirm);
+    Q_ASSERT(confirmed.ok());
+    if (until == Until::Confirm)
+        return pair;
+    pair.reveal = confirmed->replies.first();
+    auto revealed = pair.viewer->receive(pair.reveal);
+    Q_UNUSED(revealed);
     return pair;
 }
 
@@ -102,11 +149,6 @@ FrameMetadata frameMeta()
     meta.timestamp = 1763800000.5;
     meta.format = FrameMetadata::Format::Png;
     return meta;
-}
-
-quint64 seqOf(const WireMessage& record)
-{
-    return RecordCodec::decodeHeader(record.data)->seq;
 }
 
 WireMessage flipped(const WireMessage& record, qsizetype index, char mask = 0x01)
@@ -126,19 +168,33 @@ WireMessage craft(const QByteArray& key, const char* label, RecordKind kind, qui
     return WireMessage::binary(RecordCodec::assemble(header, sealed->ciphertext, sealed->tag));
 }
 
+QByteArray readyJson(const QByteArray& commitment)
+{
+    return "{\"type\":\"ready\",\"commit\":\""
+        + commitment.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) + "\"}";
+}
+
+QByteArray revealJson(const QByteArray& nonce)
+{
+    return "{\"type\":\"reveal\",\"nonce\":\""
+        + nonce.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) + "\"}";
+}
+
 // A viewer in the known-answer session that has accepted the known agent key.
 std::unique_ptr<SecureChannelV2> katViewer()
 {
-    auto viewer = take(SecureChannelV2::createViewer(
-        kat::SessionId, *SecureChannelV2::parseFingerprint(kat::Fingerprint), keyFromScalar(kat::ViewerScalar)));
+    auto viewer = take(SecureChannelV2::createViewer(kat::SessionId, *SecureChannelV2::parseFingerprint(kat::Fingerprint),
+                                                     kat::ViewerSecret, keyFromScalar(kat::ViewerScalar),
+                                                     kat::ViewerNonce));
     auto accepted = viewer->acceptPeerKey(V1Envelope::pubkeyMessage(kat::AgentPoint, 2));
     Q_ASSERT(accepted.ok());
     return viewer;
 }
 
-QString code(const Result<Incoming>& result)
+std::unique_ptr<SecureChannelV2> katAgent()
 {
-    return result.ok() ? QStringLiteral("ok") : result.error().code;
+    return take(SecureChannelV2::createAgent(kat::SessionId, keyFromScalar(kat::AgentScalar), kat::ViewerSecret,
+                                             kat::NonceSeed));
 }
 
 } // namespace
@@ -149,41 +205,59 @@ class tst_SecureChannelV2 : public QObject {
 private Q_SLOTS:
     void knownAnswer()
     {
-        auto agent = take(SecureChannelV2::createAgent(kat::SessionId, keyFromScalar(kat::AgentScalar)));
+        auto agent = katAgent();
         QCOMPARE(SecureChannelV2::keyFingerprintB64Url(kat::AgentPoint), kat::Fingerprint);
         QCOMPARE(agent->localFingerprint(), *SecureChannelV2::parseFingerprint(kat::Fingerprint));
         QCOMPARE(agent->pubkeyMessage(), V1Envelope::pubkeyMessage(kat::AgentPoint, 2));
 
         auto viewer = take(SecureChannelV2::createViewer(
-            kat::SessionId, *SecureChannelV2::parseFingerprint(kat::Fingerprint), keyFromScalar(kat::ViewerScalar)));
+            kat::SessionId, *SecureChannelV2::parseFingerprint(kat::Fingerprint), kat::ViewerSecret,
+            keyFromScalar(kat::ViewerScalar), kat::ViewerNonce));
         const auto viewerAccepted = viewer->acceptPeerKey(agent->pubkeyMessage());
         QVERIFY(viewerAccepted.ok());
         QCOMPARE(viewerAccepted->replies.size(), 1);
         QCOMPARE(viewerAccepted->replies.first().type, WireMessage::Type::Text);
         QCOMPARE(viewerAccepted->replies.first().data, V1Envelope::pubkeyMessage(kat::ViewerPoint, 2));
-        QCOMPARE(viewer->sas(), kat::SasDigits);
 
         const auto agentAccepted = agent->acceptPeerKey(viewerAccepted->replies.first().data);
         QVERIFY(agentAccepted.ok());
-        QCOMPARE(agent->sas(), kat::SasDigits);
-        // Nonce, AAD, key and layout all fixed: the record is byte for byte the vector.
         QCOMPARE(agentAccepted->replies.size(), 1);
         QCOMPARE(agentAccepted->replies.first().type, WireMessage::Type::Binary);
         QCOMPARE(agentAccepted->replies.first().data, kat::ReadyRecord);
+        QVERIFY(!agent->isReady());
+        QCOMPARE(agent->sas(), QString());
 
-        QVERIFY(!viewer->isReady());
         const auto ready = viewer->receive(WireMessage::binary(kat::ReadyRecord));
         QVERIFY(ready.ok());
-        QCOMPARE(ready->kind, Incoming::Kind::Control);
-        QVERIFY(viewer->isReady());
+        QCOMPARE(ready->kind, Incoming::Kind::Handshake);
+        QCOMPARE(ready->replies.size(), 1);
+        QCOMPARE(ready->replies.first().data, kat::ConfirmRecord);
+        QVERIFY(!viewer->isReady());
 
-        // The viewer's input opens with the vector's viewer-to-agent key.
+        const auto confirmed = agent->receive(WireMessage::binary(kat::ConfirmRecord));
+        QVERIFY(confirmed.ok());
+        QCOMPARE(confirmed->kind, Incoming::Kind::Handshake);
+        QVERIFY(agent->isReady());
+        QCOMPARE(agent->sas(), kat::SasDigits);
+        QCOMPARE(confirmed->replies.size(), 1);
+        QCOMPARE(confirmed->replies.first().data, kat::RevealRecord);
+
+        const auto revealed = viewer->receive(WireMessage::binary(kat::RevealRecord));
+        QVERIFY(revealed.ok());
+        QCOMPARE(revealed->kind, Incoming::Kind::Handshake);
+        QVERIFY(revealed->replies.isEmpty());
+        QVERIFY(viewer->isReady());
+        QCOMPARE(viewer->sas(), kat::SasDigits);
+
+        // Input the viewer seals opens with the vector's viewer-to-agent key.
         const auto input = viewer->encryptInput(Click);
+        QVERIFY(input.ok());
         const auto parts = RecordCodec::split(input->data);
-        const auto plaintext = crypto::AeadCipher::create(kat::ViewerToAgentKey)
-                                   ->decrypt(RecordCodec::nonce("v2a ", 1),
-                                             RecordCodec::aad(parts->headerBytes, kat::SessionId.toLatin1()),
-                                             parts->ciphertext, parts->tag);
+        QVERIFY(parts.ok());
+        const auto cipher = crypto::AeadCipher::create(kat::ViewerToAgentKey);
+        const auto plaintext = cipher->decrypt(RecordCodec::nonce("v2a ", parts->header.seq),
+                                               RecordCodec::aad(parts->headerBytes, kat::SessionId.toLatin1()),
+                                               parts->ciphertext, parts->tag);
         QVERIFY(plaintext.ok());
         QCOMPARE(*plaintext, Click);
     }
@@ -196,67 +270,96 @@ private Q_SLOTS:
         QCOMPARE(k.size(), 22);
         QVERIFY(!k.contains('=') && !k.contains('+') && !k.contains('/'));
         QCOMPARE(*SecureChannelV2::parseFingerprint(k), SecureChannelV2::keyFingerprint(point));
+        QCOMPARE(*SecureChannelV2::parseLinkValue(SecureChannelV2::linkValue(Secret)), Secret);
+        const auto secret = SecureChannelV2::makeViewerSecret();
+        QVERIFY(secret.ok());
+        QCOMPARE(secret->size(), SecureChannelV2::ViewerSecretSize);
+        QVERIFY(*secret != *SecureChannelV2::makeViewerSecret());
     }
 
     void parseFingerprintRejects_data()
     {
-        QTest::addColumn<QByteArray>("k");
+        QTest::addColumn<QByteArray>("text");
         QTest::newRow("empty") << QByteArray();
-        QTest::newRow("padded") << (kat::Fingerprint + "==");
-        QTest::newRow("21 chars") << kat::Fingerprint.chopped(1);
-        QTest::newRow("23 chars") << (kat::Fingerprint + "A");
-        QTest::newRow("standard base64") << QByteArray(kat::Fingerprint).replace('-', '+');
-        QTest::newRow("bad char") << QByteArray(kat::Fingerprint).replace('k', '*');
-        QTest::newRow("17 bytes") << QByteArray(17, 'x').toBase64(QByteArray::Base64UrlEncoding
-                                                                  | QByteArray::OmitTrailingEquals);
-        QTest::newRow("non-canonical last char") << (kat::Fingerprint.chopped(1) + "R");
+        QTest::newRow("21 chars") << QByteArray(21, 'A');
+        QTest::newRow("23 chars") << QByteArray(23, 'A');
+        QTest::newRow("padded") << QByteArray("iGEU9k6p8-Ak0-phKS3DGQ==");
+        QTest::newRow("standard alphabet") << QByteArray("iGEU9k6p8+Ak0+phKS3DGQ");
+        QTest::newRow("non-canonical last char") << QByteArray("iGEU9k6p8-Ak0-phKS3DGR");
+        QTest::newRow("space") << QByteArray("iGEU9k6p8-Ak0-phKS3DG ");
     }
 
     void parseFingerprintRejects()
     {
-        QFETCH(QByteArray, k);
-        const auto parsed = SecureChannelV2::parseFingerprint(k);
+        QFETCH(QByteArray, text);
+        const auto parsed = SecureChannelV2::parseFingerprint(text);
         QVERIFY(!parsed.ok());
         QCOMPARE(parsed.error().code, QStringLiteral("bad_fingerprint"));
+        QCOMPARE(SecureChannelV2::parseLinkValue(text).error().code, QStringLiteral("bad_link_value"));
     }
 
     void createRejects()
     {
-        QCOMPARE(SecureChannelV2::createViewer(QString(), {}).error().code, QStringLiteral("bad_session_id"));
-        QCOMPARE(SecureChannelV2::createViewer(QStringLiteral("sess_é"), {}).error().code,
+        QCOMPARE(SecureChannelV2::createViewer(QString(), {}, Secret).error().code, QStringLiteral("bad_session_id"));
+        QCOMPARE(SecureChannelV2::createViewer(QStringLiteral("sess_é"), {}, Secret).error().code,
                  QStringLiteral("bad_session_id"));
-        QCOMPARE(SecureChannelV2::createViewer(QStringLiteral("sess x"), {}).error().code,
+        QCOMPARE(SecureChannelV2::createViewer(QStringLiteral("sess x"), {}, Secret).error().code,
                  QStringLiteral("bad_session_id"));
-        QCOMPARE(SecureChannelV2::createAgent(QString(300, QLatin1Char('s')), freshKey()).error().code,
+        QCOMPARE(SecureChannelV2::createAgent(QString(300, QLatin1Char('s')), freshKey(), Secret).error().code,
                  QStringLiteral("bad_session_id"));
-        QCOMPARE(SecureChannelV2::createViewer(SessionId, QByteArray(15, 'k')).error().code,
+        QCOMPARE(SecureChannelV2::createViewer(SessionId, QByteArray(15, 'k'), Secret).error().code,
                  QStringLiteral("bad_fingerprint"));
+        // Without the viewer secret there is no version 2 at all.
+        const auto noSecret = SecureChannelV2::createViewer(SessionId, QByteArray(16, 'k'), {});
+        QCOMPARE(noSecret.error().code, QStringLiteral("missing_viewer_secret"));
+        QVERIFY(noSecret.error().message.contains(QStringLiteral("'s'")));
+        QCOMPARE(SecureChannelV2::createAgent(SessionId, freshKey(), QByteArray(15, 's')).error().code,
+                 QStringLiteral("missing_viewer_secret"));
+        QCOMPARE(SecureChannelV2::createAgent(SessionId, freshKey(), Secret, QByteArray(31, 'n')).error().code,
+                 QStringLiteral("bad_nonce"));
+        QCOMPARE(SecureChannelV2::createViewer(SessionId, {}, Secret, freshKey(), QByteArray(15, 'n')).error().code,
+                 QStringLiteral("bad_nonce"));
     }
 
     void createViewerForPicksVersion2()
     {
-        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey()));
-        const auto viewer
-            = SecureChannel::createViewerFor(agent->pubkeyMessage(), SessionId, agent->localFingerprint());
+        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
+        auto viewer = SecureChannel::createViewerFor(agent->pubkeyMessage(), SessionId, agent->localFingerprint(),
+                                                     Secret);
         QVERIFY(viewer.ok());
         QCOMPARE((*viewer)->version(), 2);
         QCOMPARE((*viewer)->role(), ChannelRole::Viewer);
         QVERIFY((*viewer)->acceptPeerKey(agent->pubkeyMessage()).ok());
+        // A version-2 key on a link without s: the agent could not tell us from the relay.
+        QCOMPARE(SecureChannel::createViewerFor(agent->pubkeyMessage(), SessionId, {}, {}).error().code,
+                 QStringLiteral("missing_viewer_secret"));
+    }
+
+    void viewerSecretAloneRefusesDowngrade()
+    {
+        // A link that carries s (even without k) is a version-2 link: a version-1 key is a downgrade.
+        const QByteArray v1Key = V1Envelope::pubkeyMessage(freshKey().publicPoint(), 1);
+        QCOMPARE(SecureChannel::createViewerFor(v1Key, SessionId, {}, Secret).error().code,
+                 QStringLiteral("downgrade"));
+        QCOMPARE(SecureChannel::createViewerFor(v1Key, SessionId, {}, {}).value()->version(), 1);
     }
 
     void trafficBothWays()
     {
         Pair pair = handshake();
         QCOMPARE(seqOf(pair.ready), quint64(1));
+        QCOMPARE(seqOf(pair.confirm), quint64(1));
+        QCOMPARE(seqOf(pair.reveal), quint64(2));
         QVERIFY(pair.agent->isReady());
         QVERIFY(pair.viewer->isReady());
         QVERIFY(!pair.viewer->needsSasConfirmation());
+        QCOMPARE(pair.viewer->sas().size(), 6);
         QCOMPARE(pair.viewer->sas(), pair.agent->sas());
 
         const auto input = pair.viewer->encryptInput(Click);
         QVERIFY(input.ok());
         QCOMPARE(input->type, WireMessage::Type::Binary);
-        QCOMPARE(seqOf(*input), quint64(1));
+        QCOMPARE(seqOf(*input), quint64(2));
         QCOMPARE(RecordCodec::decodeHeader(input->data)->kind, RecordKind::Input);
         QVERIFY(!input->data.contains("click"));
         const auto received = pair.agent->receive(*input);
@@ -264,11 +367,11 @@ private Q_SLOTS:
         QCOMPARE(received->kind, Incoming::Kind::Input);
         QCOMPARE(received->plaintext, Click);
 
-        const QByteArray image = QByteArray::fromHex("89504e470d0a1a0a") + QByteArray(3000, 'p');
+        const QByteArray image = QByteArray(5000, '\x89');
         const auto frame = pair.agent->encryptFrame(frameMeta(), image);
         QVERIFY(frame.ok());
         QCOMPARE(frame->size(), 1);
-        QCOMPARE(seqOf(frame->first()), quint64(2));
+        QCOMPARE(seqOf(frame->first()), quint64(3));
         const auto shown = pair.viewer->receive(frame->first());
         QVERIFY(shown.ok());
         QCOMPARE(shown->kind, Incoming::Kind::Frame);
@@ -278,59 +381,136 @@ private Q_SLOTS:
         QCOMPARE(shown->frame.timestamp, 1763800000.5);
         QCOMPARE(shown->frame.format, FrameMetadata::Format::Png);
 
-        const QByteArray bye = "{\"type\":\"bye\"}";
+        const QByteArray bye = "{\"type\":\"viewport\",\"width\":800,\"height\":600}";
         const auto toAgent = pair.viewer->encryptControl(bye);
-        QCOMPARE(seqOf(*toAgent), quint64(2));
-        QCOMPARE(pair.agent->receive(*toAgent)->plaintext, bye);
-        const auto toViewer = pair.agent->encryptControl(bye);
+        QCOMPARE(seqOf(*toAgent), quint64(3));
+        const auto atAgent = pair.agent->receive(*toAgent);
+        QCOMPARE(atAgent->kind, Incoming::Kind::Control);
+        QCOMPARE(atAgent->plaintext, bye);
+        const auto toViewer = pair.agent->encryptControl("{\"type\":\"session_info\",\"service\":\"x\"}");
         QCOMPARE(pair.viewer->receive(*toViewer)->kind, Incoming::Kind::Control);
         QCOMPARE(pair.agent->droppedReplay() + pair.agent->droppedUndecryptable(), quint64(0));
         QCOMPARE(pair.viewer->droppedReplay() + pair.viewer->droppedUndecryptable(), quint64(0));
     }
 
-    void inputBeforeReady()
+    void inputOnlyAfterTheReveal()
     {
-        Pair pair = handshake(Link::Pinned, false);
+        Pair pair = handshake(Link::Pinned, Until::Confirm);
+        // The agent took our confirmation, but until its reveal arrives we do not
+        // know that it did: nothing goes out.
+        QVERIFY(pair.agent->isReady());
         QVERIFY(!pair.viewer->isReady());
         QCOMPARE(pair.viewer->encryptInput(Click).error().code, QStringLiteral("not_ready"));
         QCOMPARE(pair.viewer->encryptControl("{\"type\":\"x\"}").error().code, QStringLiteral("not_ready"));
-        QVERIFY(pair.viewer->receive(pair.ready).ok());
-        QVERIFY(pair.viewer->isReady());
-        QVERIFY(pair.viewer->encryptInput(Click).ok());
     }
 
     void inputBeforeHandshake()
     {
-        auto viewer = take(SecureChannelV2::createViewer(SessionId, {}));
+        auto viewer = take(SecureChannelV2::createViewer(SessionId, {}, Secret));
         QCOMPARE(viewer->encryptInput(Click).error().code, QStringLiteral("not_ready"));
-        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey()));
+        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
         QVERIFY(!agent->isReady());
         QCOMPARE(agent->encryptFrame(frameMeta(), "png").error().code, QStringLiteral("not_ready"));
-        QCOMPARE(agent->encryptControl("{\"type\":\"ready\"}").error().code, QStringLiteral("not_ready"));
+        QCOMPARE(agent->encryptControl("{\"type\":\"x\"}").error().code, QStringLiteral("not_ready"));
         Pair other = handshake();
         QCOMPARE(code(agent->receive(*other.viewer->encryptInput(Click))), QStringLiteral("not_ready"));
         QCOMPARE(agent->droppedUndecryptable(), quint64(1));
     }
 
-    void frameBeforeReadyIsRefused()
+    void agentSendsNothingBeforeTheViewerConfirms()
     {
-        Pair pair = handshake(Link::Pinned, false);
-        const auto frame = pair.agent->encryptFrame(frameMeta(), "png");
-        QCOMPARE(code(pair.viewer->receive(frame->first())), QStringLiteral("not_ready"));
+        Pair pair = handshake(Link::Pinned, Until::Pubkeys);
+        QVERIFY(!pair.agent->isReady());
+        QCOMPARE(pair.agent->encryptFrame(frameMeta(), "png").error().code, QStringLiteral("not_ready"));
+        QCOMPARE(pair.agent->encryptControl("{\"type\":\"session_info\"}").error().code, QStringLiteral("not_ready"));
+        QCOMPARE(pair.agent->sas(), QString());
+    }
+
+    void relayWithItsOwnViewerKeyGetsNothing()
+    {
+        // The relay knows everything the wire carries (both public keys, the
+        // session id) but not the link's secret: it offers its own key X, gets the
+        // agent's "ready", and can neither read it nor confirm.
+        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
+        const QByteArray guessedSecret = QByteArray(16, '\0');
+        auto relay = take(SecureChannelV2::createViewer(SessionId, agent->localFingerprint(), guessedSecret));
+        QVERIFY(relay->acceptPeerKey(agent->pubkeyMessage()).ok());
+        const auto accepted = agent->acceptPeerKey(relay->pubkeyMessage());
+        QVERIFY(accepted.ok());
+        QCOMPARE(code(relay->receive(accepted->replies.first())), QStringLiteral("undecryptable"));
+
+        // Keys derived the way a relay without s could (the shared secret alone):
+        // its confirmation does not authenticate either.
+        crypto::EcdhKeyPair x = freshKey();
+        const QByteArray xPoint = x.publicPoint();
+        auto agent2 = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
+        QVERIFY(agent2->acceptPeerKey(V1Envelope::pubkeyMessage(xPoint, 2)).ok());
+        const QByteArray agentPoint = V1Envelope::parsePubkey(agent2->pubkeyMessage())->publicPoint;
+        const auto z = x.deriveSharedSecret(agentPoint);
+        const QByteArray salt = crypto::Digest::sha256("handoff/2 salt" + SessionId.toLatin1());
+        const QByteArray info = QByteArray("handoff/2") + agentPoint + xPoint + "v2a";
+        const QByteArray v2aWithoutSecret = *crypto::Hkdf::sha256(z->bytes(), salt, info, 32);
+        const auto forged = craft(v2aWithoutSecret, "v2a ", RecordKind::Control, 1, SessionId.toLatin1(),
+                                  "{\"type\":\"confirm\",\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}");
+        QCOMPARE(code(agent2->receive(forged)), QStringLiteral("undecryptable"));
+        const auto forgedInput = craft(v2aWithoutSecret, "v2a ", RecordKind::Input, 2, SessionId.toLatin1(), Click);
+        QCOMPARE(code(agent2->receive(forgedInput)), QStringLiteral("undecryptable"));
+        QVERIFY(!agent2->isReady());
+        QCOMPARE(agent2->encryptFrame(frameMeta(), "png").error().code, QStringLiteral("not_ready"));
+    }
+
+    void wrongViewerSecretNeverBecomesReady()
+    {
+        Pair pair = handshake(Link::Pinned, Until::Done, SessionId, QByteArray(16, 'x'));
         QVERIFY(!pair.viewer->isReady());
-        // Another control message is not "ready" either.
-        QCOMPARE(code(pair.viewer->receive(*pair.agent->encryptControl("{\"type\":\"other\"}"))),
-                 QStringLiteral("not_ready"));
-        QVERIFY(!pair.viewer->isReady());
+        QVERIFY(!pair.agent->isReady());
+        QCOMPARE(pair.viewer->droppedUndecryptable(), quint64(1));
+    }
+
+    void unconfirmedViewerRecordsAreDropped()
+    {
+        // The viewer's keys are right, but until its confirmation the agent acts on
+        // nothing it sends: input and other control records are dropped.
+        auto agent = katAgent();
+        QVERIFY(agent->acceptPeerKey(V1Envelope::pubkeyMessage(kat::ViewerPoint, 2)).ok());
+        const QByteArray sid = kat::SessionId.toLatin1();
+        QCOMPARE(code(agent->receive(craft(kat::ViewerToAgentKey, "v2a ", RecordKind::Input, 1, sid, Click))),
+                 QStringLiteral("not_confirmed"));
+        QCOMPARE(code(agent->receive(craft(kat::ViewerToAgentKey, "v2a ", RecordKind::Control, 2, sid,
+                                           "{\"type\":\"viewport\",\"width\":800,\"height\":600}"))),
+                 QStringLiteral("not_confirmed"));
+        QCOMPARE(agent->droppedUndecryptable(), quint64(2));
+        QVERIFY(!agent->isReady());
+        const QByteArray confirm = "{\"type\":\"confirm\",\"nonce\":\""
+            + kat::ViewerNonce.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) + "\"}";
+        const auto confirmed = agent->receive(craft(kat::ViewerToAgentKey, "v2a ", RecordKind::Control, 3, sid, confirm));
+        QCOMPARE(confirmed->kind, Incoming::Kind::Handshake);
+        QVERIFY(agent->isReady());
+        QCOMPARE(agent->sas(), kat::SasDigits);
+        QCOMPARE(agent->receive(craft(kat::ViewerToAgentKey, "v2a ", RecordKind::Input, 4, sid, Click))->plaintext,
+                 Click);
+    }
+
+    void frameBeforeRevealIsRefused()
+    {
+        auto viewer = katViewer();
+        QVERIFY(viewer->receive(WireMessage::binary(kat::ReadyRecord)).ok());
+        const auto frame = craft(kat::AgentToViewerKey, "a2v ", RecordKind::Frame, 2, kat::SessionId.toLatin1(),
+                                 *RecordCodec::packFrame(*frameMeta().toV2Json(), "png"));
+        QCOMPARE(code(viewer->receive(frame)), QStringLiteral("not_ready"));
+        QVERIFY(!viewer->isReady());
+        const auto control = craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 3, kat::SessionId.toLatin1(),
+                                   "{\"type\":\"session_info\"}");
+        QCOMPARE(code(viewer->receive(control)), QStringLiteral("not_ready"));
+        QVERIFY(!viewer->isReady());
     }
 
     void keyMismatchAborts()
     {
-        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey()));
-        // The link was made for one key; the relay delivers another (its own).
-        const QByteArray pinned = SecureChannelV2::keyFingerprint(freshKey().publicPoint());
-        auto viewer = take(SecureChannelV2::createViewer(SessionId, pinned));
-        const auto accepted = viewer->acceptPeerKey(agent->pubkeyMessage());
+        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
+        auto impostor = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
+        auto viewer = take(SecureChannelV2::createViewer(SessionId, agent->localFingerprint(), Secret));
+        const auto accepted = viewer->acceptPeerKey(impostor->pubkeyMessage());
         QVERIFY(!accepted.ok());
         QCOMPARE(accepted.error().code, QStringLiteral("key_mismatch"));
         QVERIFY(accepted.error().message.contains(QStringLiteral("substituted")));
@@ -343,9 +523,9 @@ private Q_SLOTS:
 
     void sasNeededWithoutFingerprint()
     {
-        auto viewer = take(SecureChannelV2::createViewer(SessionId, {}));
+        auto viewer = take(SecureChannelV2::createViewer(SessionId, {}, Secret));
         QVERIFY(viewer->needsSasConfirmation());
-        viewer->confirmSas(); // nothing shown yet, so nothing can be confirmed
+        viewer->confirmSas(); // nothing to confirm yet: ignored
         QVERIFY(viewer->needsSasConfirmation());
 
         Pair pair = handshake(Link::WithoutK);
@@ -361,6 +541,158 @@ private Q_SLOTS:
         QCOMPARE(pair.agent->receive(*pair.viewer->encryptInput(Click))->plaintext, Click);
     }
 
+    // The SAS commitment: each end fixes its nonce before it can know the other's.
+    void commitmentOrdering()
+    {
+        auto agent = katAgent();
+        auto viewer = take(SecureChannelV2::createViewer(kat::SessionId, {}, kat::ViewerSecret,
+                                                         keyFromScalar(kat::ViewerScalar), kat::ViewerNonce));
+        // The viewer's first answer is its public key only: no nonce yet.
+        const auto viewerAccepted = viewer->acceptPeerKey(agent->pubkeyMessage());
+        QCOMPARE(viewerAccepted->replies.size(), 1);
+        QCOMPARE(json(viewerAccepted->replies.first().data).keys(),
+                 (QStringList{QStringLiteral("key"), QStringLiteral("type"), QStringLiteral("v")}));
+        // The agent's answer carries the commitment, not the nonce it commits to.
+        const auto agentAccepted = agent->acceptPeerKey(viewerAccepted->replies.first().data);
+        const auto cipher = crypto::AeadCipher::create(kat::AgentToViewerKey);
+        const auto readyParts = RecordCodec::split(agentAccepted->replies.first().data);
+        const QByteArray readyText = *cipher->decrypt(RecordCodec::nonce("a2v ", 1),
+                                                      RecordCodec::aad(readyParts->headerBytes,
+                                                                       kat::SessionId.toLatin1()),
+                                                      readyParts->ciphertext, readyParts->tag);
+        QCOMPARE(readyText, readyJson(kat::Commitment));
+        QVERIFY(!readyText.contains(kat::AgentNonce.toBase64(QByteArray::Base64UrlEncoding
+                                                              | QByteArray::OmitTrailingEquals)));
+        // The commitment binds both keys and the nonce.
+        QCOMPARE(kat::Commitment,
+                 crypto::Digest::sha256("handoff/2 commit" + kat::AgentPoint + kat::ViewerPoint + kat::AgentNonce));
+        // Nothing the viewer sent so far reveals its nonce; it goes out only in
+        // answer to the commitment.
+        QVERIFY(!viewerAccepted->replies.first().data.contains(kat::ViewerNonce.toBase64(
+            QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)));
+        const auto ready = viewer->receive(agentAccepted->replies.first());
+        QCOMPARE(ready->replies.first().data, kat::ConfirmRecord);
+        QCOMPARE(viewer->sas(), QString()); // the SAS needs the agent's nonce
+        // The agent reveals only in answer to the confirmation.
+        const auto confirmed = agent->receive(ready->replies.first());
+        QCOMPARE(confirmed->replies.first().data, kat::RevealRecord);
+        QVERIFY(viewer->receive(confirmed->replies.first()).ok());
+        QCOMPARE(viewer->sas(), kat::SasDigits);
+        QCOMPARE(agent->sas(), kat::SasDigits);
+    }
+
+    void revealNotMatchingTheCommitmentAborts()
+    {
+        auto viewer = katViewer();
+        QVERIFY(viewer->receive(WireMessage::binary(kat::ReadyRecord)).ok());
+        QByteArray otherNonce = kat::AgentNonce;
+        otherNonce[0] = char(otherNonce[0] ^ 1);
+        const auto reveal = viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 2,
+                                                  kat::SessionId.toLatin1(), revealJson(otherNonce)));
+        QCOMPARE(code(reveal), QStringLiteral("commitment_mismatch"));
+        QVERIFY(reveal.error().message.contains(QStringLiteral("intercept")));
+        QVERIFY(viewer->isClosed());
+        QCOMPARE(viewer->sas(), QString());
+    }
+
+    void changedCommitmentAborts()
+    {
+        auto viewer = katViewer();
+        QVERIFY(viewer->receive(WireMessage::binary(kat::ReadyRecord)).ok());
+        // The same commitment again (a resume) is fine...
+        QVERIFY(viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 2, kat::SessionId.toLatin1(),
+                                      readyJson(kat::Commitment)))
+                    .ok());
+        // ...a new one, once our nonce is out, would let the agent's side choose
+        // its nonce after seeing ours.
+        QByteArray other = kat::Commitment;
+        other[5] = char(other[5] ^ 0x40);
+        const auto changed = viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 3,
+                                                   kat::SessionId.toLatin1(), readyJson(other)));
+        QCOMPARE(code(changed), QStringLiteral("commitment_changed"));
+        QVERIFY(viewer->isClosed());
+    }
+
+    void revealBeforeReadyIsRefused()
+    {
+        auto viewer = katViewer();
+        const auto early = viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 1,
+                                                 kat::SessionId.toLatin1(), revealJson(kat::AgentNonce)));
+        QCOMPARE(code(early), QStringLiteral("not_ready"));
+        QVERIFY(!viewer->isReady());
+        QVERIFY(!viewer->isClosed());
+    }
+
+    void malformedHandshakeRecords_data()
+    {
+        QTest::addColumn<QByteArray>("plaintext");
+        QTest::newRow("ready without commit") << QByteArray("{\"type\":\"ready\"}");
+        QTest::newRow("commit too short") << QByteArray("{\"type\":\"ready\",\"commit\":\"AAAA\"}");
+        QTest::newRow("commit not a string") << QByteArray("{\"type\":\"ready\",\"commit\":5}");
+        QTest::newRow("commit padded") << readyJson(kat::Commitment).replace("\"}", "=\"}");
+    }
+
+    void malformedHandshakeRecords()
+    {
+        QFETCH(QByteArray, plaintext);
+        auto viewer = katViewer();
+        const auto result = viewer->receive(
+            craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 1, kat::SessionId.toLatin1(), plaintext));
+        QCOMPARE(code(result), QStringLiteral("bad_control"));
+        QVERIFY(!viewer->isClosed());
+        QVERIFY(viewer->receive(WireMessage::binary(kat::RevealRecord)).error().code == QStringLiteral("not_ready"));
+    }
+
+    void confirmWithAnotherNonceIsIgnored()
+    {
+        auto agent = katAgent();
+        auto viewer = katViewer();
+        QVERIFY(agent->acceptPeerKey(viewer->pubkeyMessage()).ok());
+        QVERIFY(agent->receive(WireMessage::binary(kat::ConfirmRecord)).ok());
+        const QString sas = agent->sas();
+        const auto second = agent->receive(craft(kat::ViewerToAgentKey, "v2a ", RecordKind::Control, 2,
+                                                 kat::SessionId.toLatin1(),
+                                                 "{\"type\":\"confirm\",\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}"));
+        QCOMPARE(code(second), QStringLiteral("confirm_changed"));
+        QCOMPARE(agent->sas(), sas);
+        QVERIFY(agent->isReady());
+    }
+
+    // A relay in the middle that knows s (a link the server delivered) runs one
+    // handshake with each end. It must send its nonce to the agent before the agent
+    // reveals its own, and commit to its nonce towards the viewer before the viewer
+    // sends its own: the two SAS values come out independent, and here they differ.
+    void middleCannotAlignTheSas()
+    {
+        // Fixed keys and nonces: the outcome is the same on every run.
+        const auto scalar = [](const char* label) { return keyFromScalar(crypto::Digest::sha256(label)); };
+        auto agent = take(SecureChannelV2::createAgent(SessionId, scalar("agent"), Secret, QByteArray(32, '\x01')));
+        auto viewer
+            = take(SecureChannelV2::createViewer(SessionId, {}, Secret, scalar("viewer"), QByteArray(16, '\x02')));
+        auto relayAsViewer
+            = take(SecureChannelV2::createViewer(SessionId, {}, Secret, scalar("relay v"), QByteArray(16, '\x03')));
+        auto relayAsAgent
+            = take(SecureChannelV2::createAgent(SessionId, scalar("relay a"), Secret, QByteArray(32, '\x04')));
+
+        // Agent <-> relay.
+        const auto r1 = relayAsViewer->acceptPeerKey(agent->pubkeyMessage());
+        const auto a1 = agent->acceptPeerKey(r1->replies.first().data);
+        const auto r2 = relayAsViewer->receive(a1->replies.first());
+        const auto a2 = agent->receive(r2->replies.first());
+        QVERIFY(relayAsViewer->receive(a2->replies.first()).ok());
+        // Relay <-> viewer.
+        const auto v1 = viewer->acceptPeerKey(relayAsAgent->pubkeyMessage());
+        const auto m1 = relayAsAgent->acceptPeerKey(v1->replies.first().data);
+        const auto v2 = viewer->receive(m1->replies.first());
+        const auto m2 = relayAsAgent->receive(v2->replies.first());
+        QVERIFY(viewer->receive(m2->replies.first()).ok());
+
+        QCOMPARE(agent->sas(), relayAsViewer->sas());
+        QCOMPARE(viewer->sas(), relayAsAgent->sas());
+        QVERIFY(agent->sas() != viewer->sas()); // the person sees two different codes
+        QVERIFY(viewer->needsSasConfirmation());
+    }
+
     void tamperedRecordIsDropped_data()
     {
         QTest::addColumn<int>("index");
@@ -373,8 +705,8 @@ private Q_SLOTS:
         // The header is in the AAD (and seq in the nonce): changing it breaks authentication.
         QTest::newRow("kind byte input->control") << 1 << 0x02 << QStringLiteral("undecryptable");
         QTest::newRow("seq high byte") << 2 << 0x01 << QStringLiteral("undecryptable");
-        QTest::newRow("seq low byte 1->3") << 9 << 0x02 << QStringLiteral("undecryptable");
-        QTest::newRow("seq low byte 1->0") << 9 << 0x01 << QStringLiteral("bad_seq");
+        QTest::newRow("seq low byte 2->6") << 9 << 0x04 << QStringLiteral("undecryptable");
+        QTest::newRow("seq low byte 2->0") << 9 << 0x02 << QStringLiteral("bad_seq");
         QTest::newRow("version byte") << 0 << 0x01 << QStringLiteral("bad_version");
     }
 
@@ -385,6 +717,7 @@ private Q_SLOTS:
         QFETCH(QString, code);
         Pair pair = handshake();
         const auto input = pair.viewer->encryptInput(Click);
+        QCOMPARE(seqOf(*input), quint64(2));
         const qsizetype at = index < 0 ? input->data.size() + index : index;
         const auto tampered = pair.agent->receive(flipped(*input, at, char(mask)));
         QVERIFY(!tampered.ok());
@@ -410,14 +743,14 @@ private Q_SLOTS:
         // Right key and nonce, AAD naming another session: refused.
         auto viewer = katViewer();
         const auto moved = craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 1, "sess_SomeOtherSession0001",
-                                 "{\"type\":\"ready\"}");
+                                 readyJson(kat::Commitment));
         QCOMPARE(code(viewer->receive(moved)), QStringLiteral("undecryptable"));
         QCOMPARE(viewer->droppedUndecryptable(), quint64(1));
         // The same record for the right session is accepted: only the AAD differed.
         const auto genuine = craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 1, kat::SessionId.toLatin1(),
-                                   "{\"type\":\"ready\"}");
+                                   readyJson(kat::Commitment));
+        QCOMPARE(genuine.data, kat::ReadyRecord);
         QCOMPARE(code(viewer->receive(genuine)), QStringLiteral("ok"));
-        QVERIFY(viewer->isReady());
     }
 
     void wrongDirectionLabelInNonce()
@@ -425,13 +758,13 @@ private Q_SLOTS:
         auto viewer = katViewer();
         // Sealed with the right key but the other direction's nonce label.
         const auto reflected = craft(kat::AgentToViewerKey, "v2a ", RecordKind::Control, 1, kat::SessionId.toLatin1(),
-                                     "{\"type\":\"ready\"}");
+                                     readyJson(kat::Commitment));
         QCOMPARE(code(viewer->receive(reflected)), QStringLiteral("undecryptable"));
     }
 
     void channelsOfDifferentSessionsDoNotTalk()
     {
-        Pair pair = handshake(Link::Pinned, true, QStringLiteral("sess_AnotherSessionEntirely"));
+        Pair pair = handshake(Link::Pinned, Until::Done, QStringLiteral("sess_AnotherSessionEntirely"));
         QVERIFY(!pair.viewer->isReady());
         QCOMPARE(pair.viewer->droppedUndecryptable(), quint64(1));
     }
@@ -445,9 +778,11 @@ private Q_SLOTS:
         QVERIFY(!again.ok());
         QCOMPARE(again.error().code, QStringLiteral("replay"));
         QCOMPARE(pair.agent->droppedReplay(), quint64(1));
-        // The ready record replayed at the viewer, too.
+        // The handshake records replayed, too.
         QCOMPARE(code(pair.viewer->receive(pair.ready)), QStringLiteral("replay"));
-        QCOMPARE(pair.viewer->droppedReplay(), quint64(1));
+        QCOMPARE(code(pair.viewer->receive(pair.reveal)), QStringLiteral("replay"));
+        QCOMPARE(code(pair.agent->receive(pair.confirm)), QStringLiteral("replay"));
+        QCOMPARE(pair.viewer->droppedReplay(), quint64(2));
     }
 
     void olderRecordIsDropped()
@@ -498,12 +833,12 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, message);
         QFETCH(QString, code);
-        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey()));
+        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
         const auto agentResult = agent->acceptPeerKey(message);
         QVERIFY(!agentResult.ok());
         QCOMPARE(agentResult.error().code, code);
         QVERIFY(!agent->isReady());
-        auto viewer = take(SecureChannelV2::createViewer(SessionId, {}));
+        auto viewer = take(SecureChannelV2::createViewer(SessionId, {}, Secret));
         const auto viewerResult = viewer->acceptPeerKey(message);
         QVERIFY(!viewerResult.ok());
         QCOMPARE(viewerResult.error().code, code);
@@ -512,7 +847,7 @@ private Q_SLOTS:
 
     void reflectedKey()
     {
-        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey()));
+        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
         QCOMPARE(agent->acceptPeerKey(agent->pubkeyMessage()).error().code, QStringLiteral("reflected_key"));
     }
 
@@ -533,15 +868,17 @@ private Q_SLOTS:
     {
         auto viewer = katViewer();
         QVERIFY(viewer->receive(WireMessage::binary(kat::ReadyRecord)).ok());
+        QVERIFY(viewer->receive(WireMessage::binary(kat::RevealRecord)).ok());
         const QByteArray sid = kat::SessionId.toLatin1();
-        QCOMPARE(code(viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 2, sid, "not json"))),
+        QCOMPARE(code(viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Control, 3, sid, "not json"))),
                  QStringLiteral("bad_control"));
-        QCOMPARE(code(viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Frame, 3, sid,
+        QCOMPARE(code(viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Frame, 4, sid,
                                             QByteArray::fromHex("00000100") + "{}"))),
                  QStringLiteral("truncated_frame"));
-        QCOMPARE(code(viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Frame, 4, sid,
+        QCOMPARE(code(viewer->receive(craft(kat::AgentToViewerKey, "a2v ", RecordKind::Frame, 5, sid,
                                             *RecordCodec::packFrame("{\"deviceWidth\":0}", "img")))),
                  QStringLiteral("bad_field"));
+        QVERIFY(viewer->isReady());
     }
 
     void oversizedInputRefused()
@@ -573,42 +910,104 @@ private Q_SLOTS:
         const auto agentAgain = pair.agent->acceptPeerKey(viewerAgain->replies.first().data);
         QVERIFY(agentAgain.ok());
         QVERIFY(agentAgain->resumed);
-        // A fresh "ready", numbered after everything sent before.
-        QCOMPARE(seqOf(agentAgain->replies.first()), quint64(3));
-        QCOMPARE(code(pair.viewer->receive(agentAgain->replies.first())), QStringLiteral("ok"));
+        QVERIFY(pair.agent->isReady()); // still the bound viewer
+        // A fresh "ready", numbered after everything sent before, same commitment.
+        QCOMPARE(seqOf(agentAgain->replies.first()), quint64(4));
+        const auto readyAgain = pair.viewer->receive(agentAgain->replies.first());
+        QCOMPARE(code(readyAgain), QStringLiteral("ok"));
+        const auto confirmAgain = pair.agent->receive(readyAgain->replies.first());
+        QCOMPARE(code(confirmAgain), QStringLiteral("ok"));
+        QVERIFY(pair.viewer->receive(confirmAgain->replies.first()).ok());
         QCOMPARE(pair.viewer->sas(), sas);
+        QCOMPARE(pair.agent->sas(), sas);
 
         const auto after = pair.viewer->encryptInput(Click);
-        QCOMPARE(seqOf(*after), quint64(2));
+        QCOMPARE(seqOf(*after), quint64(4));
         QCOMPARE(pair.agent->receive(*after)->plaintext, Click);
         // What was sent before the reconnect cannot be replayed after it.
         QCOMPARE(code(pair.agent->receive(*before)), QStringLiteral("replay"));
     }
 
-    void newViewerKeyStartsFresh()
+    void otherViewerKeyRefusedOnceConfirmed()
     {
         Pair pair = handshake();
-        for (int i = 0; i < 3; ++i)
-            QVERIFY(pair.agent->receive(*pair.viewer->encryptInput(Click)).ok());
+        auto second = take(SecureChannelV2::createViewer(SessionId, pair.agent->localFingerprint(), Secret));
+        QVERIFY(second->acceptPeerKey(pair.agent->pubkeyMessage()).ok());
+        const auto refused = pair.agent->acceptPeerKey(second->pubkeyMessage());
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("viewer_key_bound"));
+        // The bound viewer carries on, undisturbed.
+        QVERIFY(pair.agent->isReady());
+        QCOMPARE(pair.agent->receive(*pair.viewer->encryptInput(Click))->plaintext, Click);
+        QVERIFY(pair.viewer->receive(pair.agent->encryptFrame(frameMeta(), "png")->first()).ok());
+    }
 
-        auto second = take(SecureChannelV2::createViewer(SessionId, pair.agent->localFingerprint()));
-        const auto accepted = second->acceptPeerKey(pair.agent->pubkeyMessage());
-        const auto agentAccepted = pair.agent->acceptPeerKey(accepted->replies.first().data);
-        QVERIFY(agentAccepted.ok());
-        QVERIFY(!agentAccepted->resumed);
-        QCOMPARE(seqOf(agentAccepted->replies.first()), quint64(1));
-        QVERIFY(second->receive(agentAccepted->replies.first()).ok());
-        const auto input = second->encryptInput(Click);
-        QCOMPARE(seqOf(*input), quint64(1));
-        QCOMPARE(pair.agent->receive(*input)->plaintext, Click);
-        // The first viewer's keys are gone.
-        QCOMPARE(code(pair.agent->receive(*pair.viewer->encryptInput(Click))), QStringLiteral("undecryptable"));
+    void unconfirmedViewerKeyMayBeReplaced()
+    {
+        // A viewer that restarts before confirming comes back with a new key: that
+        // one gets a handshake of its own, with its own commitment.
+        Pair pair = handshake(Link::Pinned, Until::Pubkeys);
+        auto second = take(SecureChannelV2::createViewer(SessionId, pair.agent->localFingerprint(), Secret));
+        const auto secondKey = second->acceptPeerKey(pair.agent->pubkeyMessage());
+        const auto accepted = pair.agent->acceptPeerKey(secondKey->replies.first().data);
+        QVERIFY(accepted.ok());
+        QVERIFY(!accepted->resumed);
+        const auto ready = second->receive(accepted->replies.first());
+        QVERIFY(ready.ok());
+        const auto confirmed = pair.agent->receive(ready->replies.first());
+        QVERIFY(confirmed.ok());
+        QVERIFY(second->receive(confirmed->replies.first()).ok());
+        QVERIFY(second->isReady());
+        QCOMPARE(pair.agent->receive(*second->encryptInput(Click))->plaintext, Click);
+        // The first viewer is now refused outright.
+        QCOMPARE(pair.agent->acceptPeerKey(pair.viewer->pubkeyMessage()).error().code,
+                 QStringLiteral("viewer_key_bound"));
+    }
+
+    // V, then X, then V again before anyone confirmed: the keys for V come back the
+    // same, but no nonce is used twice and no record of V's is accepted twice.
+    void rekeyNeverReusesNoncesOrCounters()
+    {
+        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
+        auto v = take(SecureChannelV2::createViewer(SessionId, agent->localFingerprint(), Secret));
+        QVERIFY(v->acceptPeerKey(agent->pubkeyMessage()).ok());
+        const auto firstReady = agent->acceptPeerKey(v->pubkeyMessage());
+        const auto vReady = v->receive(firstReady->replies.first());
+        const WireMessage vConfirm = vReady->replies.first(); // held back by the relay
+
+        crypto::EcdhKeyPair x = freshKey();
+        QVERIFY(agent->acceptPeerKey(V1Envelope::pubkeyMessage(x.publicPoint(), 2)).ok());
+
+        const auto secondReady = agent->acceptPeerKey(v->pubkeyMessage());
+        QVERIFY(secondReady.ok());
+        QVERIFY(!secondReady->resumed);
+        QVERIFY(secondReady->replies.first().data != firstReady->replies.first().data);
+        QVERIFY(seqOf(secondReady->replies.first()) > seqOf(firstReady->replies.first()));
+        // The confirmation V sent before still counts once...
+        QVERIFY(agent->receive(vConfirm).ok());
+        QVERIFY(agent->isReady());
+        // ...and a replay of it, or of anything V sent, does not.
+        QCOMPARE(code(agent->receive(vConfirm)), QStringLiteral("replay"));
+    }
+
+    void tooManyViewerKeys()
+    {
+        auto agent = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
+        QList<QByteArray> offered;
+        for (qsizetype i = 0; i < SecureChannelV2::MaxViewerKeys; ++i) {
+            offered.append(V1Envelope::pubkeyMessage(freshKey().publicPoint(), 2));
+            QVERIFY(agent->acceptPeerKey(offered.last()).ok());
+        }
+        QCOMPARE(agent->acceptPeerKey(V1Envelope::pubkeyMessage(freshKey().publicPoint(), 2)).error().code,
+                 QStringLiteral("too_many_viewer_keys"));
+        // A key already seen is still welcome.
+        QVERIFY(agent->acceptPeerKey(offered.first()).ok());
     }
 
     void viewerRefusesChangedAgentKey()
     {
         Pair pair = handshake(Link::WithoutK);
-        auto impostor = take(SecureChannelV2::createAgent(SessionId, freshKey()));
+        auto impostor = take(SecureChannelV2::createAgent(SessionId, freshKey(), Secret));
         const auto accepted = pair.viewer->acceptPeerKey(impostor->pubkeyMessage());
         QVERIFY(!accepted.ok());
         QCOMPARE(accepted.error().code, QStringLiteral("peer_key_changed"));

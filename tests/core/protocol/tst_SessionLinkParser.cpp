@@ -52,6 +52,7 @@ private Q_SLOTS:
     void streamUrl_data();
     void streamUrl();
     void builtLinks();
+    void viewerSecret();
     void fromQUrl();
     void validators();
 };
@@ -264,6 +265,17 @@ void TestSessionLinkParser::bad_data()
     QTest::newRow("k not canonical") << web(t + u"&k=AAECAwQFBgcICQoLDA0ODx"_s) << QString(P::ErrorBadKeyFingerprint);
     QTest::newRow("k empty") << web(t + u"&k="_s) << QString(P::ErrorBadKeyFingerprint);
     QTest::newRow("k hex") << web(t + u"&k=000102030405060708090a0b0c0d0e0f"_s) << QString(P::ErrorBadKeyFingerprint);
+    // The viewer secret has the same spelling rules as k; its messages never hold it.
+    QTest::newRow("s 21 chars") << web(t + u"&s=SeCrEtAwQFBgcICQoLDA0"_s) << QString(P::ErrorBadViewerSecret);
+    QTest::newRow("s 23 chars") << web(t + u"&s=SeCrEtAwQFBgcICQoLDA0AA"_s) << QString(P::ErrorBadViewerSecret);
+    QTest::newRow("s padded") << web(t + u"&s=SeCrEtAwQFBgcICQoLDA0A=="_s) << QString(P::ErrorBadViewerSecret);
+    QTest::newRow("s not canonical") << web(t + u"&s=SeCrEtAwQFBgcICQoLDA0B"_s) << QString(P::ErrorBadViewerSecret);
+    QTest::newRow("s standard base64") << web(t + u"&s=SeCrEt+/BgcICQoLDA0ODw"_s) << QString(P::ErrorBadViewerSecret);
+    QTest::newRow("s empty") << web(t + u"&s="_s) << QString(P::ErrorBadViewerSecret);
+    QTest::newRow("s twice") << web(t + u"&s=SeCrEtAwQFBgcICQoLDA0A&s=SeCrEtAwQFBgcICQoLDA0A"_s)
+                             << QString(P::ErrorDuplicateParameter);
+    QTest::newRow("handoff, bad s") << deep(u"server="_s + encoded(Relay), t + u"&k="_s + K + u"&s=SeCrEt"_s)
+                                    << QString(P::ErrorBadViewerSecret);
 
     // handoff:// form.
     QTest::newRow("handoff without server") << u"handoff://s/"_s + Id + u"#"_s + t << QString(P::ErrorMissingServer);
@@ -383,6 +395,32 @@ void TestSessionLinkParser::builtLinks()
     QCOMPARE(bare->toHandoffUrl().toString(QUrl::FullyEncoded),
              u"handoff://s/"_s + Id + u"?server=https%3A%2F%2Frelay.example.com#t="_s + Token);
     QVERIFY(!bare->keyFingerprint().has_value());
+}
+
+void TestSessionLinkParser::viewerSecret()
+{
+    // s: 16 bytes, with or without k, in either form, kept through both built forms.
+    const QString s = u"SeCrEtAwQFBgcICQoLDA0A"_s; // canonical: the last character's spare bits are zero
+    const QByteArray raw = QByteArray::fromBase64(s.toLatin1(), QByteArray::Base64UrlEncoding);
+    const auto withBoth = SessionLinkParser::parse(web(u"t="_s + Token + u"&k="_s + K + u"&s="_s + s));
+    QVERIFY2(withBoth.ok(), qPrintable(withBoth.ok() ? QString() : withBoth.error().code));
+    QCOMPARE(*withBoth->viewerSecret(), raw);
+    QCOMPARE(withBoth->viewerSecret()->size(), SessionLinkParser::ViewerSecretSize);
+    QCOMPARE(*withBoth->keyFingerprint(), KBytes);
+    QCOMPARE(withBoth->toHandoffUrl().toString(QUrl::FullyEncoded),
+             u"handoff://s/"_s + Id + u"?server=https%3A%2F%2Frelay.example.com#t="_s + Token + u"&k="_s + K + u"&s="_s
+                 + s);
+    QCOMPARE(withBoth->toWebUrl().toString(QUrl::FullyEncoded), web(u"t="_s + Token + u"&k="_s + K + u"&s="_s + s));
+    QVERIFY(*SessionLinkParser::parse(withBoth->toHandoffUrl().toString(QUrl::FullyEncoded)) == *withBoth);
+    QVERIFY(!withBoth->describe().contains(s));
+
+    const auto secretFirst = SessionLinkParser::parse(deep(u"server="_s + encoded(Relay), u"s="_s + s + u"&t="_s + Token));
+    QVERIFY(secretFirst.ok());
+    QCOMPARE(*secretFirst->viewerSecret(), raw);
+    QVERIFY(!secretFirst->hasKeyFingerprint());
+
+    const auto without = SessionLinkParser::parse(web());
+    QVERIFY(!without->viewerSecret().has_value());
 }
 
 void TestSessionLinkParser::fromQUrl()

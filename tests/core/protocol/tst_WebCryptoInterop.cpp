@@ -137,21 +137,40 @@ QByteArray v1Key(const QByteArray& ourScalar, const QByteArray& peerPoint)
 struct V2Keys {
     QByteArray v2a;
     QByteArray a2v;
-    QString sas;
+    QByteArray sasKey;
+    QByteArray agentPoint;
+    QByteArray viewerPoint;
 };
 
 // PROTOCOL 3 v2 step 5, written out again from the text.
-V2Keys v2Keys(const QByteArray& ourScalar, const QByteArray& peerPoint, ChannelRole role, const QString& sessionId)
+V2Keys v2Keys(const QByteArray& ourScalar, const QByteArray& peerPoint, ChannelRole role, const QString& sessionId,
+              const QByteArray& viewerSecret)
 {
     const crypto::EcdhKeyPair ours = keyFromScalar(ourScalar);
-    const QByteArray z = take(ours.deriveSharedSecret(peerPoint)).bytes();
+    const QByteArray ikm = take(ours.deriveSharedSecret(peerPoint)).bytes() + viewerSecret;
     const QByteArray salt = crypto::Digest::sha256("handoff/2 salt" + sessionId.toLatin1());
     const QByteArray a = role == ChannelRole::Agent ? ours.publicPoint() : peerPoint;
     const QByteArray v = role == ChannelRole::Agent ? peerPoint : ours.publicPoint();
     const QByteArray info = "handoff/2" + a + v;
-    return { take(crypto::Hkdf::sha256(z, salt, info + "v2a", 32)),
-             take(crypto::Hkdf::sha256(z, salt, info + "a2v", 32)),
-             take(Sas::fromBytes(take(crypto::Hkdf::sha256(z, salt, info + "sas", 4)))) };
+    return { take(crypto::Hkdf::sha256(ikm, salt, info + "v2a", 32)),
+             take(crypto::Hkdf::sha256(ikm, salt, info + "a2v", 32)),
+             take(crypto::Hkdf::sha256(ikm, salt, info + "sas", 32)), a, v };
+}
+
+// Steps 7 and 9: the agent's nonce from its seed, and the SAS from both nonces.
+QByteArray agentNonce(const QByteArray& seed, const QByteArray& viewerPoint)
+{
+    return crypto::Digest::hmacSha256(seed, "handoff/2 agent nonce" + viewerPoint).left(16);
+}
+
+QString sasOf(const V2Keys& keys, const QByteArray& agentNonce, const QByteArray& viewerNonce)
+{
+    return take(Sas::fromBytes(crypto::Digest::hmacSha256(keys.sasKey, "handoff/2 sas" + agentNonce + viewerNonce).left(4)));
+}
+
+QString b64url(const QByteArray& bytes)
+{
+    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 QByteArray pointOf(const QJsonValue& pubkeyMessage)
@@ -168,6 +187,7 @@ private:
     QString m_node;
     QString m_script;
     const QString m_sessionId = QStringLiteral("sess_Interop0123456789abcdefXYZ");
+    const QByteArray m_secret = QByteArray::fromHex("c0ffee00112233445566778899aabbcc");
 
     bool startPeer(NodePeer& peer) { return peer.start(m_node, m_script); }
 
@@ -192,7 +212,7 @@ private Q_SLOTS:
         QVERIFY(!utf8(init[str("pubkey")]).contains("\"v\""));
 
         const QByteArray scalar = randomScalar();
-        auto viewer = take(SecureChannel::createViewerFor(utf8(init[str("pubkey")]), m_sessionId, {}));
+        auto viewer = take(SecureChannel::createViewerFor(utf8(init[str("pubkey")]), m_sessionId, {}, {}));
         QCOMPARE(viewer->version(), 1);
         // createViewerFor made its own key; use one whose scalar we know for the key check.
         auto known = take(SecureChannelV1::create(ChannelRole::Viewer, keyFromScalar(scalar)));
@@ -267,7 +287,8 @@ private Q_SLOTS:
         NodePeer node;
         QVERIFY(startPeer(node));
         const QByteArray scalar = randomScalar();
-        auto agent = take(SecureChannelV2::createAgent(m_sessionId, keyFromScalar(scalar)));
+        const QByteArray seed = take(crypto::Random::bytes(32));
+        auto agent = take(SecureChannelV2::createAgent(m_sessionId, keyFromScalar(scalar), m_secret, seed));
         const QString k
             = QString::fromLatin1(SecureChannelV2::keyFingerprintB64Url(keyFromScalar(scalar).publicPoint()));
 
@@ -275,7 +296,8 @@ private Q_SLOTS:
                                              { str("version"), 2 },
                                              { str("role"), str("viewer") },
                                              { str("sessionId"), m_sessionId },
-                                             { str("expectFingerprint"), k } });
+                                             { str("expectFingerprint"), k },
+                                             { str("viewerSecret"), b64url(m_secret) } });
         QVERIFY(init[str("ok")].toBool());
         const QJsonObject peer
             = node.call({ { str("cmd"), str("peer") }, { str("pubkey"), QString::fromUtf8(agent->pubkeyMessage()) } });
@@ -283,18 +305,31 @@ private Q_SLOTS:
 
         const auto accepted = agent->acceptPeerKey(utf8(init[str("pubkey")]));
         QVERIFY(accepted.ok());
-        const V2Keys expected = v2Keys(scalar, pointOf(init[str("pubkey")]), ChannelRole::Agent, m_sessionId);
+        const V2Keys expected
+            = v2Keys(scalar, pointOf(init[str("pubkey")]), ChannelRole::Agent, m_sessionId, m_secret);
         QVERIFY(QByteArray::fromHex(peer[str("v2a")].toString().toLatin1()) == expected.v2a);
         QVERIFY(QByteArray::fromHex(peer[str("a2v")].toString().toLatin1()) == expected.a2v);
-        QCOMPARE(peer[str("sas")].toString(), expected.sas);
-        QCOMPARE(agent->sas(), expected.sas);
 
-        // Key confirmation: our "ready" record opens in WebCrypto.
+        // The handshake: our "ready" (with its commitment) opens in WebCrypto and
+        // draws the viewer's confirmation, which draws our reveal.
         const QJsonObject ready
             = node.call({ { str("cmd"), str("decrypt") }, { str("binary"), b64(accepted->replies.first().data) } });
         QVERIFY2(ready[str("ok")].toBool(), qPrintable(ready[str("error")].toString()));
         QCOMPARE(ready[str("kind")].toString(), str("control"));
-        QCOMPARE(unb64(ready[str("plaintext")]), QByteArray("{\"type\":\"ready\"}"));
+        const QByteArray nonceA = agentNonce(seed, expected.viewerPoint);
+        const QByteArray commit
+            = crypto::Digest::sha256("handoff/2 commit" + expected.agentPoint + expected.viewerPoint + nonceA);
+        QCOMPARE(unb64(ready[str("plaintext")]), "{\"type\":\"ready\",\"commit\":\"" + b64url(commit).toLatin1() + "\"}");
+        const auto confirmed = agent->receive(WireMessage::binary(unb64(ready[str("reply")])));
+        QVERIFY2(confirmed.ok(), qPrintable(confirmed.ok() ? QString() : confirmed.error().code));
+        QCOMPARE(confirmed->kind, Incoming::Kind::Handshake);
+        QVERIFY(agent->isReady());
+        const QJsonObject revealed
+            = node.call({ { str("cmd"), str("decrypt") }, { str("binary"), b64(confirmed->replies.first().data) } });
+        QVERIFY2(revealed[str("ok")].toBool(), qPrintable(revealed[str("error")].toString()));
+        const QString expectedSas = sasOf(expected, nonceA, QByteArray::fromHex(init[str("nonce")].toString().toLatin1()));
+        QCOMPARE(revealed[str("sas")].toString(), expectedSas);
+        QCOMPARE(agent->sas(), expectedSas);
 
         FrameMetadata frameMeta;
         frameMeta.deviceWidth = 1280;
@@ -320,7 +355,7 @@ private Q_SLOTS:
             QCOMPARE(incoming->kind, Incoming::Kind::Input);
             QCOMPARE(incoming->plaintext, event);
         }
-        // A WebCrypto record that repeats seq 1 is a replay to us as well.
+        // A WebCrypto record that repeats seq 1 (its confirmation's) is a replay to us as well.
         const QJsonObject replay = node.call({ { str("cmd"), str("encrypt") },
                                                { str("kind"), str("input") },
                                                { str("plaintext"), b64(Click) },
@@ -334,10 +369,13 @@ private Q_SLOTS:
     {
         NodePeer node;
         QVERIFY(startPeer(node));
+        const QByteArray seed = take(crypto::Random::bytes(32));
         const QJsonObject init = node.call({ { str("cmd"), str("init") },
                                              { str("version"), 2 },
                                              { str("role"), str("agent") },
-                                             { str("sessionId"), m_sessionId } });
+                                             { str("sessionId"), m_sessionId },
+                                             { str("viewerSecret"), b64url(m_secret) },
+                                             { str("nonceSeed"), QString::fromLatin1(seed.toHex()) } });
         QVERIFY(init[str("ok")].toBool());
         const QByteArray agentPoint = pointOf(init[str("pubkey")]);
         // Both sides compute the link's k the same way.
@@ -346,10 +384,11 @@ private Q_SLOTS:
         QVERIFY(k.ok());
 
         const QByteArray scalar = randomScalar();
-        auto created = SecureChannel::createViewerFor(utf8(init[str("pubkey")]), m_sessionId, *k);
+        const QByteArray nonceV = take(crypto::Random::bytes(16));
+        auto created = SecureChannel::createViewerFor(utf8(init[str("pubkey")]), m_sessionId, *k, m_secret);
         QVERIFY(created.ok());
         QCOMPARE((*created)->version(), 2);
-        auto viewer = take(SecureChannelV2::createViewer(m_sessionId, *k, keyFromScalar(scalar)));
+        auto viewer = take(SecureChannelV2::createViewer(m_sessionId, *k, m_secret, keyFromScalar(scalar), nonceV));
         const auto accepted = viewer->acceptPeerKey(utf8(init[str("pubkey")]));
         QVERIFY(accepted.ok());
         QVERIFY(!viewer->needsSasConfirmation());
@@ -357,21 +396,26 @@ private Q_SLOTS:
         const QJsonObject peer = node.call(
             { { str("cmd"), str("peer") }, { str("pubkey"), QString::fromUtf8(accepted->replies.first().data) } });
         QVERIFY2(peer[str("ok")].toBool(), qPrintable(peer[str("error")].toString()));
-        const V2Keys expected = v2Keys(scalar, agentPoint, ChannelRole::Viewer, m_sessionId);
+        const V2Keys expected = v2Keys(scalar, agentPoint, ChannelRole::Viewer, m_sessionId, m_secret);
         QVERIFY(QByteArray::fromHex(peer[str("v2a")].toString().toLatin1()) == expected.v2a);
         QVERIFY(QByteArray::fromHex(peer[str("a2v")].toString().toLatin1()) == expected.a2v);
-        QCOMPARE(peer[str("sas")].toString(), viewer->sas());
-        QCOMPARE(viewer->sas(), expected.sas);
 
         QCOMPARE(viewer->encryptInput(Click).error().code, str("not_ready"));
-        const QJsonObject ready = node.call({ { str("cmd"), str("encrypt") },
-                                              { str("kind"), str("control") },
-                                              { str("plaintext"), b64("{\"type\":\"ready\"}") } });
-        QVERIFY(ready[str("ok")].toBool());
-        const QByteArray readyRecord = unb64(ready[str("binary")]);
+        const QByteArray readyRecord = unb64(peer[str("ready")]);
         QCOMPARE(RecordCodec::decodeHeader(readyRecord)->seq, quint64(1));
-        QVERIFY(viewer->receive(WireMessage::binary(readyRecord)).ok());
+        const auto ready = viewer->receive(WireMessage::binary(readyRecord));
+        QVERIFY2(ready.ok(), qPrintable(ready.ok() ? QString() : ready.error().code));
+        QCOMPARE(ready->kind, Incoming::Kind::Handshake);
+        QVERIFY(!viewer->isReady());
+        const QJsonObject confirmed
+            = node.call({ { str("cmd"), str("decrypt") }, { str("binary"), b64(ready->replies.first().data) } });
+        QVERIFY2(confirmed[str("ok")].toBool(), qPrintable(confirmed[str("error")].toString()));
+        const auto revealed = viewer->receive(WireMessage::binary(unb64(confirmed[str("reply")])));
+        QVERIFY2(revealed.ok(), qPrintable(revealed.ok() ? QString() : revealed.error().code));
         QVERIFY(viewer->isReady());
+        const QString expectedSas = sasOf(expected, agentNonce(seed, expected.viewerPoint), nonceV);
+        QCOMPARE(viewer->sas(), expectedSas);
+        QCOMPARE(confirmed[str("sas")].toString(), expectedSas);
 
         const QByteArray image = QByteArray::fromHex("89504e470d0a1a0a") + QByteArray(7000, 'P');
         QJsonObject pngMeta = meta();
@@ -405,9 +449,30 @@ private Q_SLOTS:
         // An older record from WebCrypto is dropped here too.
         const QJsonObject old = node.call({ { str("cmd"), str("encrypt") },
                                             { str("kind"), str("control") },
-                                            { str("plaintext"), b64("{\"type\":\"ready\"}") },
+                                            { str("plaintext"), b64("{\"type\":\"session_info\"}") },
                                             { str("seq"), 1 } });
         QCOMPARE(viewer->receive(WireMessage::binary(unb64(old[str("binary")]))).error().code, str("replay"));
+    }
+
+    // A WebCrypto viewer whose link lost s derives other keys: our agent's "ready" does not open.
+    void v2WrongViewerSecretFails()
+    {
+        NodePeer node;
+        QVERIFY(startPeer(node));
+        auto agent = take(SecureChannelV2::createAgent(m_sessionId, keyFromScalar(randomScalar()), m_secret));
+        const QJsonObject init = node.call({ { str("cmd"), str("init") },
+                                             { str("version"), 2 },
+                                             { str("role"), str("viewer") },
+                                             { str("sessionId"), m_sessionId },
+                                             { str("viewerSecret"), b64url(QByteArray(16, '\x7f')) } });
+        QVERIFY(init[str("ok")].toBool());
+        QVERIFY(node.call({ { str("cmd"), str("peer") }, { str("pubkey"), QString::fromUtf8(agent->pubkeyMessage()) } })
+                    [str("ok")].toBool());
+        const auto accepted = agent->acceptPeerKey(utf8(init[str("pubkey")]));
+        const QJsonObject ready
+            = node.call({ { str("cmd"), str("decrypt") }, { str("binary"), b64(accepted->replies.first().data) } });
+        QVERIFY(!ready[str("ok")].toBool());
+        QCOMPARE(ready[str("error")].toString(), str("undecryptable"));
     }
 
     // Our viewer refuses a WebCrypto agent whose key is not the one the link pins.
@@ -420,14 +485,16 @@ private Q_SLOTS:
         const QJsonObject real = genuine.call({ { str("cmd"), str("init") },
                                                 { str("version"), 2 },
                                                 { str("role"), str("agent") },
-                                                { str("sessionId"), m_sessionId } });
+                                                { str("sessionId"), m_sessionId },
+                                                { str("viewerSecret"), b64url(m_secret) } });
         const QJsonObject fake = impostor.call({ { str("cmd"), str("init") },
                                                  { str("version"), 2 },
                                                  { str("role"), str("agent") },
-                                                 { str("sessionId"), m_sessionId } });
+                                                 { str("sessionId"), m_sessionId },
+                                                 { str("viewerSecret"), b64url(m_secret) } });
         const auto k = SecureChannelV2::parseFingerprint(real[str("fingerprint")].toString().toLatin1());
         QVERIFY(k.ok());
-        auto viewer = take(SecureChannel::createViewerFor(utf8(fake[str("pubkey")]), m_sessionId, *k));
+        auto viewer = take(SecureChannel::createViewerFor(utf8(fake[str("pubkey")]), m_sessionId, *k, m_secret));
         const auto accepted = viewer->acceptPeerKey(utf8(fake[str("pubkey")]));
         QVERIFY(!accepted.ok());
         QCOMPARE(accepted.error().code, str("key_mismatch"));
