@@ -79,8 +79,13 @@ for the full link.</p>
 full address into the app.</p>
 <noscript><p class="warning">Without JavaScript the button cannot work: open the Handoff app and paste this page’s full
 address, including the part after “#”.</p></noscript>
-<div class="lock"><span aria-hidden="true">🔒</span><span>What you type travels end-to-end encrypted between the app
-and the agent. This server relays it but cannot read it, and the secret part of this link never reaches it.</span></div>
+<div class="lock"><span aria-hidden="true">🔒</span><span>Once the Handoff app has the link, what you see and type
+travels end-to-end encrypted between the app and the agent: this server relays it but cannot read it, because the app
+checks the agent’s key and proves itself to the agent with the secret part of the link (after “#”).</span></div>
+<div class="lock"><span aria-hidden="true">⚠️</span><span>This page itself cannot promise that much. Your browser does
+not send the part after “#” to the server, but this page and its button come from the server, and a dishonest server
+could change them to read that part or alter the link. If the agent gave you a <code>handoff://</code> link, open that
+one in the app instead: it never passes through this page.</span></div>
 )HTML";
 
 constexpr const char* endedBody = R"HTML(<h1>This session has ended</h1>
@@ -102,12 +107,14 @@ constexpr const char* script = R"HTML(<script nonce="{{NONCE}}">
   var params = new URLSearchParams(location.hash.slice(1));
   var token = params.get("t");
   var keyPrint = params.get("k");
+  var secret = params.get("s");
   var safe = /^[A-Za-z0-9_-]{16,200}$/;
-  if (!token || !safe.test(token) || (keyPrint !== null && !safe.test(keyPrint))) {
+  if (!token || !safe.test(token) || (keyPrint !== null && !safe.test(keyPrint)) ||
+      (secret !== null && !safe.test(secret))) {
     document.getElementById("incomplete").hidden = false;
     return;
   }
-  var fragment = "t=" + token + (keyPrint ? "&k=" + keyPrint : "");
+  var fragment = "t=" + token + (keyPrint ? "&k=" + keyPrint : "") + (secret ? "&s=" + secret : "");
   open.href = "handoff://s/" + encodeURIComponent(root.dataset.session) + "?server=" +
               encodeURIComponent(root.dataset.server) + "#" + fragment;
   open.removeAttribute("aria-disabled");

@@ -1,5 +1,8 @@
 #include "server/session/CreateSessionRequest.h"
 
+#include "core/common/PlainText.h"
+#include "core/protocol/SecureChannelV2.h"
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QStringList>
@@ -26,14 +29,16 @@ qsizetype codePoints(const QString& text)
     return count;
 }
 
-bool hasControlCharacters(const QString& text)
+// What the person is shown must read as written: no control or format characters
+// (bidi overrides, zero-width characters) that could reorder or hide it.
+Error notPlainText(const char* field)
 {
-    return std::any_of(text.begin(), text.end(), [](QChar c) { return c.category() == QChar::Other_Control; });
+    return fieldError(field, QStringLiteral("%1 must be plain text, without control or formatting characters")
+                                 .arg(QLatin1String(field)));
 }
 
 // An optional string field: absent or null gives an empty string.
-Result<QString> optionalString(const QJsonObject& object, const char* key, const char* field, qsizetype maxLength,
-                               bool allowControl = false)
+Result<QString> optionalString(const QJsonObject& object, const char* key, const char* field, qsizetype maxLength)
 {
     const QJsonValue value = object.value(QLatin1String(key));
     if (value.isUndefined() || value.isNull()) {
@@ -46,8 +51,8 @@ Result<QString> optionalString(const QJsonObject& object, const char* key, const
     if (codePoints(text) > maxLength) {
         return fieldError(field, QStringLiteral("%1 must have at most %2 characters").arg(QLatin1String(field)).arg(maxLength));
     }
-    if (!allowControl && hasControlCharacters(text)) {
-        return fieldError(field, QStringLiteral("%1 must not hold control characters").arg(QLatin1String(field)));
+    if (PlainText::containsDeceptive(text)) {
+        return notPlainText(field);
     }
     return text;
 }
@@ -81,8 +86,8 @@ Result<CreateSessionRequest> CreateSessionRequest::parse(QByteArrayView body, Tt
     if (serviceLength < 1 || serviceLength > 100 || request.service.trimmed().isEmpty()) {
         return fieldError("service", QStringLiteral("service must have 1 to 100 characters"));
     }
-    if (hasControlCharacters(request.service)) {
-        return fieldError("service", QStringLiteral("service must not hold control characters"));
+    if (PlainText::containsDeceptive(request.service)) {
+        return notPlainText("service");
     }
 
     Result<QString> cdpUrl = optionalString(object, "cdp_url", "cdp_url", 2048);
@@ -145,6 +150,23 @@ Result<CreateSessionRequest> CreateSessionRequest::parse(QByteArrayView body, Tt
         return loginHint.error();
     }
     request.loginHint = *loginHint;
+
+    const QJsonValue e2e = object.value(QLatin1String("e2e"));
+    if (!e2e.isUndefined() && !e2e.isNull()) {
+        if (!e2e.isObject()) {
+            return fieldError("e2e", QStringLiteral("e2e must be an object {k, s}"));
+        }
+        const QJsonObject given = e2e.toObject();
+        for (const char* name : {"k", "s"}) {
+            const QJsonValue value = given.value(QLatin1String(name));
+            const QString field = QStringLiteral("e2e.") + QLatin1String(name);
+            if (!value.isString() || !protocol::SecureChannelV2::parseLinkValue(value.toString().toLatin1())) {
+                return Error{field, QStringLiteral("%1 must be 22 base64url characters encoding 16 bytes").arg(field)};
+            }
+        }
+        request.agentKeyFingerprint = given.value(QLatin1String("k")).toString();
+        request.viewerSecret = given.value(QLatin1String("s")).toString();
+    }
     return request;
 }
 

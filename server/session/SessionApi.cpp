@@ -129,7 +129,14 @@ HttpResponse SessionApi::create(const HttpRequest& request)
              });
     response.setHeader("Location", "/session/" + record.id.toLatin1());
     if (m_createdHook) {
-        m_createdHook(record, m_urls.sessionUrl(record.id, created->viewerToken));
+        // The link the devices get carries the agent's own k and s, so the app pins the
+        // agent's key and proves itself to the agent as with a link the agent printed.
+        QString deliveredUrl = m_urls.sessionUrl(record.id, created->viewerToken);
+        if (!parsed->viewerSecret.isEmpty()) {
+            deliveredUrl += QStringLiteral("&k=") + parsed->agentKeyFingerprint + QStringLiteral("&s=")
+                + parsed->viewerSecret;
+        }
+        m_createdHook(record, deliveredUrl);
     }
     return response;
 }

@@ -9,6 +9,8 @@
 #include "core/device/DeviceClient.h"
 #include "core/device/DeviceStatements.h"
 #include "core/keystore/Keystore.h"
+#include "core/protocol/SecureChannelV2.h"
+#include "core/protocol/SessionLinkParser.h"
 #include "tests/support/CibaCli.h"
 #include "tests/server/HttpTestClient.h"
 #include "tests/server/WsTestClient.h"
@@ -147,6 +149,36 @@ private Q_SLOTS:
         const QString fragment = QUrl(notice.sessionUrl).fragment();
         QVERIFY(fragment.startsWith(QStringLiteral("t=")));
         QVERIFY(!m_server.output().contains(fragment.mid(2)));
+        client.stop();
+    }
+
+    // The agent's k and s (e2e) go into the link the device gets, and nowhere else:
+    // not into the agent's answer, not into the log.
+    void sessionRequestCarriesTheAgentsLinkValues()
+    {
+        device::DeviceClient client(m_keystore);
+        QSignalSpy requests(&client, &device::DeviceClient::sessionRequested);
+        client.start(m_account);
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), device::DeviceClient::State::Online, 30'000);
+
+        const QString k = QStringLiteral("iGEU9k6p8-Ak0-phKS3DGQ");
+        const QString secret = QStringLiteral("SeCrEtAwQFBgcICQoLDA0A");
+        HttpTestClient http;
+        const HttpResult created = http.post(m_server.url(QStringLiteral("/session")), m_server.apiKey(),
+                                             QStringLiteral(R"({"service":"Example Bank","login_hint":"dana@example.com",)"
+                                                            R"("e2e":{"k":"%1","s":"%2"}})")
+                                                 .arg(k, secret)
+                                                 .toUtf8());
+        QCOMPARE(created.status, 201);
+        QVERIFY(!created.json().value(QStringLiteral("session_url")).toString().contains(secret));
+        QTRY_COMPARE_WITH_TIMEOUT(requests.size(), 1, 15'000);
+        const auto notice = requests.first().first().value<device::SessionRequestNotice>();
+        const auto link = protocol::SessionLinkParser::parse(notice.sessionUrl);
+        QVERIFY2(link.ok(), qPrintable(link.ok() ? QString() : link.error().code));
+        QCOMPARE(link->sessionId(), created.json().value(QStringLiteral("session_id")).toString());
+        QCOMPARE(*link->keyFingerprint(), *protocol::SecureChannelV2::parseLinkValue(k.toLatin1()));
+        QCOMPARE(*link->viewerSecret(), *protocol::SecureChannelV2::parseLinkValue(secret.toLatin1()));
+        QVERIFY(!m_server.output().contains(secret));
         client.stop();
     }
 

@@ -35,6 +35,9 @@ private Q_SLOTS:
         ok("unicode service", "{\"service\":\"Banque d’épargne 🏦\"}");
         ok("every blocker type", "{\"service\":\"B\",\"context\":{\"blocker_type\":\"document_upload\"}}");
         ok("login hint", "{\"service\":\"B\",\"login_hint\":\"alice@example.com\"}");
+        ok("e2e link values", "{\"service\":\"B\",\"login_hint\":\"a@b.c\",\"e2e\":{\"k\":\"iGEU9k6p8-Ak0-phKS3DGQ\","
+                              "\"s\":\"SeCrEtAwQFBgcICQoLDA0A\"}}");
+        ok("markup is plain text", "{\"service\":\"A<b>B</b>\",\"context\":{\"hint\":\"<a href=x>y</a>\"}}");
 
         bad("empty body", "", "body");
         bad("not json", "service=Bank", "body");
@@ -64,6 +67,23 @@ private Q_SLOTS:
         bad("numeric hint", "{\"service\":\"B\",\"context\":{\"hint\":5}}", "context.hint");
         bad("numeric url", "{\"service\":\"B\",\"context\":{\"url\":5}}", "context.url");
         bad("numeric login hint", "{\"service\":\"B\",\"login_hint\":5}", "login_hint");
+        // What a person reads must read as written: no overrides, invisible or private characters.
+        bad("right-to-left override in service", "{\"service\":\"Bank\\u202Eknab\"}", "service");
+        bad("zero-width space in service", "{\"service\":\"Ba\\u200Bnk\"}", "service");
+        bad("line separator in service", "{\"service\":\"Bank\\u2028Team\"}", "service");
+        bad("private use in service", "{\"service\":\"Bank\\uE000\"}", "service");
+        bad("right-to-left override in hint", "{\"service\":\"B\",\"context\":{\"hint\":\"PIN \\u202E\"}}",
+            "context.hint");
+        bad("newline in hint", "{\"service\":\"B\",\"context\":{\"hint\":\"a\\nb\"}}", "context.hint");
+        bad("left-to-right mark in url", "{\"service\":\"B\",\"context\":{\"url\":\"https://a\\u200E.b\"}}",
+            "context.url");
+        bad("e2e not an object", "{\"service\":\"B\",\"e2e\":\"k\"}", "e2e");
+        bad("e2e without s", "{\"service\":\"B\",\"e2e\":{\"k\":\"iGEU9k6p8-Ak0-phKS3DGQ\"}}", "e2e.s");
+        bad("e2e k short", "{\"service\":\"B\",\"e2e\":{\"k\":\"iGEU9k6p8\",\"s\":\"SeCrEtAwQFBgcICQoLDA0A\"}}", "e2e.k");
+        bad("e2e s padded", "{\"service\":\"B\",\"e2e\":{\"k\":\"iGEU9k6p8-Ak0-phKS3DGQ\",\"s\":\"SeCrEtAwQFBgcICQoLDA0A==\"}}",
+            "e2e.s");
+        bad("e2e s not canonical", "{\"service\":\"B\",\"e2e\":{\"k\":\"iGEU9k6p8-Ak0-phKS3DGQ\",\"s\":\"SeCrEtAwQFBgcICQoLDA0B\"}}",
+            "e2e.s");
     }
 
     void parse()
@@ -89,6 +109,19 @@ private Q_SLOTS:
         QCOMPARE(request->ttlSeconds, 300);
         QCOMPARE(request->context.size(), 3); // the unknown context field is not kept
         QCOMPARE(request->context.value(QStringLiteral("blocker_type")).toString(), QStringLiteral("otp"));
+    }
+
+    void e2eValuesAreKeptAndNeverInAnError()
+    {
+        const auto request = CreateSessionRequest::parse(
+            "{\"service\":\"B\",\"e2e\":{\"k\":\"iGEU9k6p8-Ak0-phKS3DGQ\",\"s\":\"SeCrEtAwQFBgcICQoLDA0A\"}}", {});
+        QVERIFY(request.ok());
+        QCOMPARE(request->agentKeyFingerprint, QStringLiteral("iGEU9k6p8-Ak0-phKS3DGQ"));
+        QCOMPARE(request->viewerSecret, QStringLiteral("SeCrEtAwQFBgcICQoLDA0A"));
+        const auto bad = CreateSessionRequest::parse(
+            "{\"service\":\"B\",\"e2e\":{\"k\":\"iGEU9k6p8-Ak0-phKS3DGQ\",\"s\":\"SeCrEtAwQFBgcICQoLDA0AB\"}}", {});
+        QVERIFY(!bad.ok());
+        QVERIFY(!bad.error().message.contains(QStringLiteral("SeCrEt")));
     }
 
     void defaultTtlAndLimitsFromConfig()

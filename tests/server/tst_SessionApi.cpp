@@ -3,6 +3,7 @@
 // /metrics and the keys command.
 
 #include "tests/server/HttpTestClient.h"
+#include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestServer.h"
 
 #include <QDateTime>
@@ -361,6 +362,11 @@ private Q_SLOTS:
         const QString viewerToken = created.value(QStringLiteral("session_url")).toString().section(QStringLiteral("#t="), 1);
         QVERIFY(!result.body.contains(viewerToken.toLatin1()));
         QVERIFY(!result.body.contains(created.value(QStringLiteral("stream_token")).toString().toLatin1()));
+        // It says truthfully what it can and cannot protect: its own script comes
+        // from the server, so it points to the handoff:// link the agent printed.
+        QVERIFY(!result.body.contains("never reaches"));
+        QVERIFY(result.body.contains("come from the server"));
+        QVERIFY(result.body.contains("open that\none in the app instead"));
 
         result = m_http.get(m_server.url(QStringLiteral("/s/sess_0000000000000000000000")));
         QCOMPARE(result.status, 404);
@@ -373,6 +379,31 @@ private Q_SLOTS:
         result = m_http.get(m_server.url(QStringLiteral("/s/") + id));
         QCOMPARE(result.status, 410);
         QVERIFY(result.body.contains("ended"));
+    }
+
+    // The page's button carries the whole fragment on to the app: t, k and s. Run
+    // in a real browser, which executes the page's script.
+    void landingPageKeepsTheWholeFragment()
+    {
+        const QString chromium = ChromiumProcess::executable();
+        if (chromium.isEmpty()) {
+            QSKIP("no Chromium executable on this machine");
+        }
+        const QString id = create().value(QStringLiteral("session_id")).toString();
+        const QString fragment = QStringLiteral("t=SeCrEt-tok_0123456789AB&k=iGEU9k6p8-Ak0-phKS3DGQ&s=SeCrEtAwQFBgcICQoLDA0A");
+        QTemporaryDir profile;
+        QProcess browser;
+        browser.start(chromium, {QStringLiteral("--headless"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
+                                 QStringLiteral("--no-first-run"), QStringLiteral("--disable-background-networking"),
+                                 QStringLiteral("--disable-component-update"), QStringLiteral("--disable-sync"),
+                                 QStringLiteral("--user-data-dir=") + profile.path(), QStringLiteral("--dump-dom"),
+                                 m_server.url(QStringLiteral("/s/") + id).toString() + QLatin1Char('#') + fragment});
+        QVERIFY(browser.waitForFinished(60000));
+        const QString dom = QString::fromUtf8(browser.readAllStandardOutput());
+        const QRegularExpression open(QStringLiteral("id=\"open\" href=\"([^\"]+)\""));
+        const QString href = open.match(dom).captured(1).replace(QStringLiteral("&amp;"), QStringLiteral("&"));
+        QVERIFY2(href.startsWith(QStringLiteral("handoff://s/") + id + QStringLiteral("?server=")), qPrintable(dom.left(200)));
+        QVERIFY(href.endsWith(QLatin1Char('#') + fragment));
     }
 
     void healthAndMetrics()
