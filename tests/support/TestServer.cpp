@@ -117,15 +117,22 @@ bool TestServer::launch(const QStringList& listenArguments)
         return false;
     }
     m_pid = m_process->processId();
-    static const QRegularExpression listening(QStringLiteral(R"(listening on (https?://\S+))"));
+    // "handoff-server listening on <public URL>" comes last, once the first key is
+    // printed; the socket itself is in the log line before it (the public URL may
+    // name another host, e.g. a proxy in front).
+    static const QRegularExpression started(QStringLiteral(R"(handoff-server listening on https?://\S+)"));
+    static const QRegularExpression listening(QStringLiteral(R"(listening on (\S+) port (\d+) (with|without) TLS)"));
     static const QRegularExpression key(QStringLiteral(R"(\b(hk_[A-Za-z0-9]+_[A-Za-z0-9]+)\b)"));
     const QDeadlineTimer deadline(startTimeoutMs);
     while (!deadline.hasExpired()) {
         collectOutput();
         const auto match = listening.match(m_output);
-        if (match.hasMatch()) {
-            m_baseUrl = QUrl(match.captured(1));
-            m_port = quint16(m_baseUrl.port());
+        if (match.hasMatch() && started.match(m_output).hasMatch()) {
+            m_port = quint16(match.captured(2).toUInt());
+            m_baseUrl = QUrl(QStringLiteral("%1://127.0.0.1:%2")
+                                 .arg(match.captured(3) == QLatin1String("with") ? QStringLiteral("https")
+                                                                                  : QStringLiteral("http"))
+                                 .arg(m_port));
             const auto keyMatch = key.match(m_output);
             if (keyMatch.hasMatch()) {
                 m_apiKey = keyMatch.captured(1).toLatin1();
