@@ -284,6 +284,9 @@ async function main() {
   const cancelled = await second.start({ service: "Bank", cdpUrl: page.webSocketUrl });
   const viewer2 = await AuthLoopViewer.connect(cancelled);
   await until(() => viewer2.aes !== null, "keys for the second session");
+  // The person sees the page first: the core acts on no outcome before its
+  // screencast has started (its stream has nothing waiting for one yet).
+  await until(() => viewer2.has("frame"), "a frame of the second session");
   await viewer2.send({ type: "cancelled" });
   const ended = await second.waitForStatus();
   check(ended.status === "cancelled", `the core reports cancelled, got ${ended.status}`);
