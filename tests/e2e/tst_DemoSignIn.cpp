@@ -503,6 +503,11 @@ void TestDemoSignIn::personSignsInThroughTheApp()
     QCOMPARE(outcome.value(QLatin1String("outcome")).toString(), QStringLiteral("resolved"));
     const QJsonObject status = m_server->session(sessionId);
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("RESOLVED"));
+    // It closed its relay socket itself once it had its outcome (PROTOCOL 2):
+    // the relay did not have to close it at the end of the grace period.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->output().contains(sessionId + QStringLiteral(" agent closed after the resolve")),
+                             Timeout);
+    QVERIFY(!m_server->output().contains(sessionId + QStringLiteral(" the agent did not close")));
     // The app's session ended resolved, and its window said so.
     QTRY_VERIFY_WITH_TIMEOUT(ended.has_value(), Timeout);
     QCOMPARE(*ended, ViewerSession::EndReason::Resolved);
