@@ -17,10 +17,10 @@
 // nothing else: a left click as one click when the button comes up over the page
 // (a double click as click, click, dblclick), no mousedown, mouseup or hover; a
 // key naming one character without Ctrl or Meta as keypress, any other key as
-// keydown, keyup for every key. Two additions keep it usable with such agents,
-// which type a character only for a keypress: Enter also sends the keypress "\r"
-// a browser makes for it (that is what submits a form), and committed IME text
-// goes as paste.
+// keydown, keyup for every key. Additions keep it usable with such agents, which
+// type a character only for a keypress: Enter also sends the keypress "\r" a
+// browser makes for it (that is what submits a form), and paste (as in the Full
+// style) and committed IME text go as paste, which those agents insert.
 
 #include "core/protocol/FrameMetadata.h"
 #include "core/protocol/InputEvent.h"
