@@ -1,5 +1,6 @@
 #include "ui/ScreencastView.h"
 
+#include "core/protocol/InputEventCodec.h"
 #include "ui/KeyMapper.h"
 
 #include <QClipboard>
@@ -101,6 +102,24 @@ QString pasteText(const QString& clipboard)
         text.append(c);
     }
     return text;
+}
+
+// A key as AuthLoop's viewer sends it (scripts/test-relay.mjs in AuthLoop's
+// repository): one character (JavaScript's key.length === 1) without Ctrl or Meta
+// as keypress, any other key as keydown. AuthLoop's agent types only what a
+// one-character keypress carries, and that viewer's Enter (keydown alone) submits
+// nothing there; so Enter also gets the keypress "\r" that a browser makes for it.
+QList<InputEvent> authLoopKeyEvents(const KeyMapper::Mapped& mapped)
+{
+    const bool shortcut = mapped.modifiers & (InputEvent::ModifierCtrl | InputEvent::ModifierMeta);
+    if (mapped.key.size() == 1 && !shortcut)
+        return { InputEvent::keyPress(mapped.key, mapped.code, mapped.modifiers) };
+    QList<InputEvent> events { InputEvent::keyDown(mapped.key, mapped.code, mapped.modifiers) };
+    if (mapped.key == QLatin1String("Enter") && !shortcut) {
+        events.append(
+            InputEvent::keyPress(QString(protocol::InputEventCodec::EnterCharacter), mapped.code, mapped.modifiers));
+    }
+    return events;
 }
 
 } // namespace
@@ -224,6 +243,14 @@ void ScreencastView::setInputEnabled(bool enabled)
     m_inputEnabled = enabled;
     if (!enabled)
         releaseAll();
+}
+
+void ScreencastView::setInputStyle(InputStyle style)
+{
+    if (m_inputStyle == style)
+        return;
+    m_inputStyle = style;
+    releaseAll(); // a press made in one style is not released in the other
 }
 
 void ScreencastView::releaseAll()
@@ -355,6 +382,11 @@ void ScreencastView::keyPressEvent(QKeyEvent* event)
     if (mapped.key.isEmpty())
         return;
     flushPointer();
+    if (m_inputStyle == InputStyle::AuthLoopViewer) {
+        for (const InputEvent& e : authLoopKeyEvents(mapped))
+            emitInput(e);
+        return;
+    }
     emitInput(InputEvent::keyDown(mapped.key, mapped.code, mapped.modifiers));
     const QList<uint> characters = mapped.text.toUcs4();
     for (const uint c : characters) {
@@ -419,9 +451,15 @@ void ScreencastView::mousePressEvent(QMouseEvent* event)
     if (!m_inputEnabled || !button || !point)
         return;
     flushPointer();
+    m_caret = event->position();
+    if (m_inputStyle == InputStyle::AuthLoopViewer) {
+        // No mousedown: a left press on the page becomes a click when it comes up.
+        if (event->button() == Qt::LeftButton)
+            m_pressed |= Qt::LeftButton;
+        return;
+    }
     m_pressed |= event->button();
     m_lastPagePoint = *point;
-    m_caret = event->position();
     emitInput(InputEvent::mouseDown(point->x(), point->y(), *button, buttonsHeld()));
 }
 
@@ -432,6 +470,12 @@ void ScreencastView::mouseReleaseEvent(QMouseEvent* event)
     if (!m_inputEnabled || !button || !(m_pressed & event->button()))
         return;
     m_pressed &= ~event->button();
+    if (m_inputStyle == InputStyle::AuthLoopViewer) {
+        const bool secondOfDouble = m_swallowRelease & event->button();
+        m_swallowRelease &= ~event->button();
+        emitAuthLoopClick(event->position(), secondOfDouble);
+        return;
+    }
     if (m_swallowRelease & event->button()) {
         m_swallowRelease &= ~event->button();
         return;
@@ -441,6 +485,19 @@ void ScreencastView::mouseReleaseEvent(QMouseEvent* event)
     emitInput(InputEvent::mouseUp(point.x(), point.y(), *button, buttonsHeld()));
 }
 
+// A browser's click (and, after the second click of a double click, dblclick) goes
+// to where the button came up, and only when that is on the page's picture.
+void ScreencastView::emitAuthLoopClick(const QPointF& position, bool secondOfDouble)
+{
+    const auto point = mapper().toPage(position);
+    if (!point)
+        return;
+    flushPointer();
+    emitInput(InputEvent::click(point->x(), point->y(), MouseButton::Left));
+    if (secondOfDouble)
+        emitInput(InputEvent::doubleClick(point->x(), point->y(), MouseButton::Left));
+}
+
 void ScreencastView::mouseDoubleClickEvent(QMouseEvent* event)
 {
     event->accept();
@@ -448,6 +505,14 @@ void ScreencastView::mouseDoubleClickEvent(QMouseEvent* event)
     const auto point = mapper().toPage(event->position());
     if (!m_inputEnabled || !button || !point)
         return;
+    if (m_inputStyle == InputStyle::AuthLoopViewer) {
+        // The second press of a double click: its release sends click and dblclick.
+        if (event->button() == Qt::LeftButton) {
+            m_pressed |= Qt::LeftButton;
+            m_swallowRelease |= Qt::LeftButton;
+        }
+        return;
+    }
     // Qt reports press, release, double-click, release. The page gets mousedown,
     // mouseup, then one dblclick (the agent presses and releases with clickCount 2);
     // the last release is part of that dblclick.
@@ -460,8 +525,8 @@ void ScreencastView::mouseDoubleClickEvent(QMouseEvent* event)
 void ScreencastView::mouseMoveEvent(QMouseEvent* event)
 {
     event->accept();
-    if (!m_inputEnabled)
-        return;
+    if (!m_inputEnabled || m_inputStyle == InputStyle::AuthLoopViewer)
+        return; // AuthLoop's viewer sends no moves: its agent cannot hover or drag
     // While a button is held the drag follows the pointer along the frame's edge.
     std::optional<QPointF> point = m_pressed ? mapper().toPageClamped(event->position())
                                              : mapper().toPage(event->position());
@@ -533,6 +598,12 @@ void ScreencastView::inputMethodEvent(QInputMethodEvent* event)
     if (!m_inputEnabled)
         return;
     flushPointer();
+    if (m_inputStyle == InputStyle::AuthLoopViewer) {
+        // AuthLoop's agent knows no composition: the committed text goes as paste.
+        if (!event->commitString().isEmpty())
+            emitInput(InputEvent::paste(event->commitString().left(MaxPasteLength)));
+        return;
+    }
     if (!event->commitString().isEmpty())
         emitInput(InputEvent::ime(event->commitString().left(MaxPasteLength), true));
     const QString preedit = event->preeditString().left(MaxPasteLength);

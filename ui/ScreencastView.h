@@ -11,6 +11,16 @@
 // rest of the window, as it moves between a browser's toolbar and its page.
 // It emits events only while input is enabled: the window enables it once the
 // encrypted channel is ready.
+//
+// In the AuthLoopViewer input style (protocol version 1) it sends only what
+// AuthLoop's own viewer sends, since agents built on AuthLoop's core act on
+// nothing else: a left click as one click when the button comes up over the page
+// (a double click as click, click, dblclick), no mousedown, mouseup or hover; a
+// key naming one character without Ctrl or Meta as keypress, any other key as
+// keydown, keyup for every key. Additions keep it usable with such agents, which
+// type a character only for a keypress: Enter also sends the keypress "\r" a
+// browser makes for it (that is what submits a form), and paste (as in the Full
+// style) and committed IME text go as paste, which those agents insert.
 
 #include "core/protocol/FrameMetadata.h"
 #include "core/protocol/InputEvent.h"
@@ -38,6 +48,11 @@ public:
     static constexpr int ViewportRequestDelayMs = 250;
     static constexpr double WheelPixelsPerNotch = 100.0;
 
+    enum class InputStyle {
+        Full, // PROTOCOL 5 as handoff-agent reads it: mousedown/up/move, keydown + keypress + keyup
+        AuthLoopViewer, // only what AuthLoop's viewer sends (version 1, see above)
+    };
+
     explicit ScreencastView(QWidget* parent = nullptr);
     ~ScreencastView() override;
 
@@ -58,6 +73,8 @@ public:
 
     void setInputEnabled(bool enabled);
     bool isInputEnabled() const { return m_inputEnabled; }
+    void setInputStyle(InputStyle style);
+    InputStyle inputStyle() const { return m_inputStyle; }
 
     CoordinateMapper mapper() const;
     // The page viewport, in CSS pixels, that fills the view at the current zoom.
@@ -91,6 +108,7 @@ protected:
 
 private:
     void emitInput(const protocol::InputEvent& event);
+    void emitAuthLoopClick(const QPointF& position, bool secondOfDouble);
     void paste();
     void showNote(const QString& text);
     void flushPointer();
@@ -104,6 +122,7 @@ private:
     QString m_placeholder;
     std::optional<double> m_zoom;
     bool m_inputEnabled = false;
+    InputStyle m_inputStyle = InputStyle::Full;
 
     Qt::MouseButtons m_pressed;        // buttons whose press went to the page
     Qt::MouseButtons m_swallowRelease; // the release after a double click (the dblclick event covered it)

@@ -383,6 +383,8 @@ void SessionWindow::onSessionInfo(const session::SessionInfo& info)
 void SessionWindow::onProtocolVersion(int version)
 {
     m_v1Warning->setVisible(version == 1);
+    // A version-1 agent may be built on AuthLoop's core: send only what its viewer sends.
+    m_view->setInputStyle(version == 1 ? ScreencastView::InputStyle::AuthLoopViewer : ScreencastView::InputStyle::Full);
     updateSecurity();
 }
 

@@ -238,21 +238,38 @@ void InputDispatcher::dispatchKeyPress(const InputEvent& event)
         m_swallowKeyPress = false;
         return; // its keydown already typed it
     }
-    CdpKeyFields fields;
-    int modifiers = m_keyboardModifiers;
-    if (m_hasPendingKey) {
-        fields = m_pendingKey;
-        modifiers = m_pendingModifiers;
-        m_hasPendingKey = false;
-    } else {
-        fields = KeyTable::resolve(event.key(), QString(), 0);
+    if (!m_hasPendingKey) {
+        dispatchLoneKeyPress(event);
+        return;
     }
+    CdpKeyFields fields = m_pendingKey;
+    const int modifiers = m_pendingModifiers;
+    m_hasPendingKey = false;
     // The keypress carries what the person's layout typed: that is the text.
     fields.text = event.key();
     if (fields.unmodifiedText.isEmpty()) {
         fields.unmodifiedText = fields.text;
     }
     send(QStringLiteral("Input.dispatchKeyEvent"), KeyTable::params(QStringLiteral("char"), fields, modifiers));
+}
+
+void InputDispatcher::dispatchLoneKeyPress(const InputEvent& event)
+{
+    // No keydown came first: the keypress stands for the whole key press, as
+    // AuthLoop's viewer sends it (the version-1 app too). keyDown with text gives
+    // the page keydown, keypress and the character, as a real key would.
+    const bool enter = event.key() == QString(InputEventCodec::EnterCharacter);
+    const QString key = enter ? QStringLiteral("Enter") : event.key();
+    m_keyboardModifiers = event.modifiers();
+    CdpKeyFields fields = KeyTable::resolve(key, event.code(), event.modifiers());
+    if (!enter) {
+        fields.text = event.key();
+        if (fields.unmodifiedText.isEmpty()) {
+            fields.unmodifiedText = fields.text;
+        }
+    }
+    send(QStringLiteral("Input.dispatchKeyEvent"),
+         KeyTable::params(QStringLiteral("keyDown"), fields, event.modifiers()));
 }
 
 void InputDispatcher::flushPendingCharacter()

@@ -9,9 +9,11 @@
 // browser delivers them, so a viewer that sends keydown + keypress + keyup
 // types one character. A viewer that sends no keypress still types: the
 // character of a printable keydown is delivered before the next event when no
-// keypress claimed it. Enter goes as keyDown with text "\r" (that is what
-// submits a form); Tab, Backspace, Delete and the arrows act through their
-// virtual key codes.
+// keypress claimed it. A keypress with no keydown before it (AuthLoop's viewer
+// sends printable keys so) goes as keyDown with its text. Enter goes as keyDown
+// with text "\r" (that is what submits a form), and the keypress "\r" after it
+// is its own character, not a second one; Tab, Backspace, Delete and the arrows
+// act through their virtual key codes.
 
 #include "agent/input/KeyTable.h"
 #include "core/protocol/InputEvent.h"
@@ -60,6 +62,7 @@ private:
     void dispatchKeyDown(const protocol::InputEvent& event);
     void dispatchKeyUp(const protocol::InputEvent& event);
     void dispatchKeyPress(const protocol::InputEvent& event);
+    void dispatchLoneKeyPress(const protocol::InputEvent& event);
     void flushPendingCharacter();
     void dispatchMouse(const QString& type, const protocol::InputEvent& event, const QString& button, int buttons,
                        int clickCount);

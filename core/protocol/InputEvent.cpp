@@ -122,6 +122,11 @@ InputEvent InputEvent::keyPress(QString key)
     return event;
 }
 
+InputEvent InputEvent::keyPress(QString key, QString code, int modifiers)
+{
+    return keyboard(InputEventType::KeyPress, std::move(key), std::move(code), modifiers);
+}
+
 InputEvent InputEvent::scroll(double x, double y, double deltaX, double deltaY)
 {
     InputEvent event(InputEventType::Scroll);

@@ -80,6 +80,9 @@ public:
     static InputEvent keyDown(QString key, QString code, int modifiers = 0);
     static InputEvent keyUp(QString key, QString code, int modifiers = 0);
     static InputEvent keyPress(QString key);
+    // A keypress that also names its physical key and modifiers, as AuthLoop's
+    // viewer sends it in version 1 (InputEventCodec::parse() accepts both forms).
+    static InputEvent keyPress(QString key, QString code, int modifiers);
     static InputEvent scroll(double x, double y, double deltaX, double deltaY);
     static InputEvent paste(QString text);
     static InputEvent ime(QString text, bool commit, std::optional<int> selectionStart = std::nullopt,

@@ -115,9 +115,9 @@ public:
         return value.toString();
     }
 
-    bool boolean(QLatin1StringView field)
+    bool boolean(QLatin1StringView field, bool required = true)
     {
-        const QJsonValue value = present(field, true);
+        const QJsonValue value = present(field, required);
         if (value.isUndefined())
             return false;
         if (!value.isBool()) {
@@ -242,12 +242,8 @@ std::optional<Error> checkCodeName(const QString& code, InputEventType type)
     return std::nullopt;
 }
 
-std::optional<Error> checkKeyboard(const InputEvent& event)
+std::optional<Error> checkModifiers(const InputEvent& event)
 {
-    if (auto error = checkKeyName(event.key(), event.type()))
-        return error;
-    if (auto error = checkCodeName(event.code(), event.type()))
-        return error;
     if (auto error = checkIntRange(FieldModifiers, event.modifiers(), 0, InputEventCodec::MaxModifiers,
                                    InputEventCodec::ErrorModifiersRange, event.type())) {
         return error;
@@ -264,8 +260,19 @@ std::optional<Error> checkKeyboard(const InputEvent& event)
     return std::nullopt;
 }
 
+std::optional<Error> checkKeyboard(const InputEvent& event)
+{
+    if (auto error = checkKeyName(event.key(), event.type()))
+        return error;
+    if (auto error = checkCodeName(event.code(), event.type()))
+        return error;
+    return checkModifiers(event);
+}
+
 // keypress: one user-perceived character (one grapheme cluster: "a", "é" as e + accent,
-// a flag or an emoji with skin tone), printable, at most 20 UTF-16 units.
+// a flag or an emoji with skin tone), printable, at most 20 UTF-16 units; or "\r",
+// the character of Enter. The code and modifiers are optional, and checked like a
+// keydown's when given.
 std::optional<Error> checkKeyPress(const InputEvent& event)
 {
     const QString& key = event.key();
@@ -275,12 +282,18 @@ std::optional<Error> checkKeyPress(const InputEvent& event)
     };
     if (key.isEmpty())
         return notOne();
-    if (auto error = checkKeyName(key, event.type()))
-        return error;
-    QTextBoundaryFinder graphemes(QTextBoundaryFinder::Grapheme, key);
-    if (graphemes.toNextBoundary() != key.size())
-        return notOne();
-    return std::nullopt;
+    if (key != QString(InputEventCodec::EnterCharacter)) {
+        if (auto error = checkKeyName(key, event.type()))
+            return error;
+        QTextBoundaryFinder graphemes(QTextBoundaryFinder::Grapheme, key);
+        if (graphemes.toNextBoundary() != key.size())
+            return notOne();
+    }
+    if (!event.code().isEmpty()) {
+        if (auto error = checkCodeName(event.code(), event.type()))
+            return error;
+    }
+    return checkModifiers(event);
 }
 
 // paste may hold tabs and line breaks; ime holds no control characters at all.
@@ -433,17 +446,29 @@ Result<InputEvent> InputEventCodec::parse(QByteArrayView json)
         break;
     case InputEventType::KeyDown:
     case InputEventType::KeyUp:
+    case InputEventType::KeyPress: {
+        // AuthLoop's viewer leaves `modifiers` out (its agent reads the four
+        // booleans), and sends keypress with or without code and booleans.
+        const bool keyPress = *type == InputEventType::KeyPress;
         event.m_key = reader.string(FieldKey);
-        event.m_code = reader.string(FieldCode);
-        event.m_modifiers = reader.integer(FieldModifiers, 0, MaxModifiers, ErrorModifiersRange);
-        event.m_altKey = reader.boolean(FieldAltKey);
-        event.m_ctrlKey = reader.boolean(FieldCtrlKey);
-        event.m_metaKey = reader.boolean(FieldMetaKey);
-        event.m_shiftKey = reader.boolean(FieldShiftKey);
+        if (!keyPress || object.contains(FieldCode)) {
+            event.m_code = reader.string(FieldCode);
+            if (keyPress && !reader.error() && event.m_code.isEmpty()) // given, so it must name a key
+                return makeError(ErrorBadCode,
+                                 fieldOf(FieldCode, *type)
+                                     + u" must be 1 to %1 ASCII letters and digits."_s.arg(MaxNameLength));
+        }
+        event.m_altKey = reader.boolean(FieldAltKey, !keyPress);
+        event.m_ctrlKey = reader.boolean(FieldCtrlKey, !keyPress);
+        event.m_metaKey = reader.boolean(FieldMetaKey, !keyPress);
+        event.m_shiftKey = reader.boolean(FieldShiftKey, !keyPress);
+        const int fromBooleans = (event.m_altKey ? InputEvent::ModifierAlt : 0)
+            | (event.m_ctrlKey ? InputEvent::ModifierCtrl : 0) | (event.m_metaKey ? InputEvent::ModifierMeta : 0)
+            | (event.m_shiftKey ? InputEvent::ModifierShift : 0);
+        event.m_modifiers
+            = reader.optionalInteger(FieldModifiers, 0, MaxModifiers, ErrorModifiersRange).value_or(fromBooleans);
         break;
-    case InputEventType::KeyPress:
-        event.m_key = reader.string(FieldKey);
-        break;
+    }
     case InputEventType::Scroll:
         event.m_x = reader.number(FieldX);
         event.m_y = reader.number(FieldY);
@@ -506,6 +531,15 @@ QByteArray InputEventCodec::serialize(const InputEvent& event)
         break;
     case InputEventType::KeyPress:
         object.insert(FieldKey, event.key());
+        if (!event.code().isEmpty())
+            object.insert(FieldCode, event.code());
+        if (!event.code().isEmpty() || event.modifiers() != 0) {
+            object.insert(FieldModifiers, event.modifiers());
+            object.insert(FieldAltKey, event.altKey());
+            object.insert(FieldCtrlKey, event.ctrlKey());
+            object.insert(FieldMetaKey, event.metaKey());
+            object.insert(FieldShiftKey, event.shiftKey());
+        }
         break;
     case InputEventType::Scroll:
         object.insert(FieldX, event.x());

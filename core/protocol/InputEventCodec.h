@@ -14,6 +14,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QChar>
 #include <QLatin1StringView>
 
 namespace handoff::protocol {
@@ -32,6 +33,8 @@ public:
     static constexpr int MaxButtons = 31; // all five CDP "buttons" bits
     static constexpr int MinClickCount = 1;
     static constexpr int MaxClickCount = 3;
+    // The one control character a keypress may carry: what Enter types.
+    static constexpr QChar EnterCharacter { u'\r' };
 
     // Error codes.
     static constexpr QLatin1StringView ErrorTooLarge { "input_too_large" };
@@ -66,7 +69,8 @@ public:
     static Result<void> validate(const InputEvent& event);
 
     // Compact JSON with exactly the field names of PROTOCOL section 5; optional
-    // fields (button, clickCount, buttons, selectionStart, selectionEnd) only when set.
+    // fields (button, clickCount, buttons, selectionStart, selectionEnd, and a
+    // keypress's code and modifiers) only when set.
     // For a valid event the output is at most about 30 KiB and parses back to an
     // equal event.
     static QByteArray serialize(const InputEvent& event);

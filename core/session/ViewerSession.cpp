@@ -5,6 +5,7 @@
 #include "core/protocol/SecureChannel.h"
 #include "core/protocol/SessionLink.h"
 #include "core/protocol/V1Envelope.h"
+#include "core/protocol/V1InputJson.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -361,7 +362,9 @@ Result<void> ViewerSession::sendInput(const protocol::InputEvent& event)
                                      QStringLiteral("Input is arriving faster than the agent accepts; "
                                                     "an event was not sent."));
     }
-    QByteArray json = protocol::InputEventCodec::serialize(event);
+    // Version 1 writes what AuthLoop's viewer writes (see V1InputJson).
+    QByteArray json
+        = m_version == 1 ? protocol::V1InputJson::serialize(event) : protocol::InputEventCodec::serialize(event);
     auto sealed = m_channel->encryptInput(json);
     crypto::wipe(json);
     if (!sealed)

@@ -75,6 +75,7 @@ Server::Server(ServerConfig config, QString dataDir, std::unique_ptr<Database> d
     limits.pingIntervalMs = m_config.pingIntervalMs;
     limits.pongTimeoutMs = m_config.pongTimeoutMs;
     limits.viewerKeyTimeoutMs = m_config.viewerKeyTimeoutMs;
+    limits.resolvedAgentGraceMs = m_config.resolvedAgentGraceMs;
     limits.viewerBufferBytes = m_config.viewerBufferBytes;
     limits.maxSocketBufferBytes = m_config.maxSocketBufferBytes;
     m_relay = new StreamRelay(*m_sessions, limits, *m_metrics, this);

@@ -247,6 +247,9 @@ const QList<OptionEntry>& entries()
             durationSetter(QStringLiteral("pong-timeout"), &ServerConfig::pongTimeoutMs, 50));
         add("viewer-key-timeout", "DURATION", "time a reconnecting viewer has to present its key (default 10s)",
             durationSetter(QStringLiteral("viewer-key-timeout"), &ServerConfig::viewerKeyTimeoutMs, 50));
+        add("resolve-grace", "DURATION",
+            "time an agent has to close its stream socket after its session is resolved (default 10s)",
+            durationSetter(QStringLiteral("resolve-grace"), &ServerConfig::resolvedAgentGraceMs, 50));
         add("viewer-buffer", "BYTES", "queued bytes above which stale frames are dropped for a viewer (default 256KiB)",
             bytesSetter(QStringLiteral("viewer-buffer"), &ServerConfig::viewerBufferBytes, 1024));
         add("max-socket-buffer", "BYTES", "queued bytes above which a peer that does not read is closed (default 32MiB)",

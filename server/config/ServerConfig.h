@@ -43,6 +43,7 @@ struct ServerConfig final {
     int pingIntervalMs = 15'000;
     int pongTimeoutMs = 45'000;
     int viewerKeyTimeoutMs = 10'000;           // a reconnecting viewer must present its key within this
+    int resolvedAgentGraceMs = 10'000; // after a resolve, the agent has this long to close its socket
     qint64 viewerBufferBytes = 256 * 1024;     // above this, stale frames are dropped for that viewer
     qint64 maxSocketBufferBytes = 32 * 1024 * 1024; // above this a peer that does not read is closed
 

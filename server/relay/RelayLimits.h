@@ -13,6 +13,9 @@ struct RelayLimits final {
     int pingIntervalMs = 15'000;
     int pongTimeoutMs = 45'000;
     int viewerKeyTimeoutMs = 10'000;
+    // After a resolve the agent's socket stays open this long for the agent to
+    // close it (PROTOCOL 2); then the relay closes it.
+    int resolvedAgentGraceMs = 10'000;
     qint64 viewerBufferBytes = 256 * 1024;
     qint64 maxSocketBufferBytes = 32 * 1024 * 1024;
 };

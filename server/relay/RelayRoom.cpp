@@ -253,6 +253,9 @@ void RelayRoom::onPeerClosed(RelayPeer* peer)
         if (m_agent) {
             m_agent->sendText(RelayMessage::control("viewer_disconnected"));
         }
+    } else if (peer == m_resolvedAgent) {
+        m_resolvedAgent = nullptr;
+        qCInfo(lcRelay).noquote() << m_record.id << "agent closed after the resolve";
     } else {
         m_waitingViewers.removeAll(peer);
     }
@@ -273,10 +276,25 @@ void RelayRoom::end(SessionStatus status)
     const QString message = RelayMessage::control(type);
     const QString reason = QStringLiteral("session %1").arg(toString(status).toLower());
     QList<QPointer<RelayPeer>> everyone = m_waitingViewers;
-    everyone.append(m_agent);
     everyone.append(m_viewer);
+    const QPointer<RelayPeer> agent = std::exchange(m_agent, nullptr);
+    if (status == SessionStatus::Resolved && agent) {
+        // The agent resolved the session itself (POST /resolve, still being
+        // answered): it closes this socket once it has its answer.
+        detach(agent);
+        connect(agent, &RelayPeer::closed, this, &RelayRoom::onPeerClosed);
+        m_resolvedAgent = agent;
+        agent->sendText(message);
+        QTimer::singleShot(m_limits.resolvedAgentGraceMs, this, [this, agent, reason] {
+            if (agent && agent == m_resolvedAgent) {
+                qCInfo(lcRelay).noquote() << m_record.id << "the agent did not close after the resolve: closing";
+                agent->closeWith(CloseCode::Gone, reason);
+            }
+        });
+    } else {
+        everyone.append(agent);
+    }
     m_waitingViewers.clear();
-    m_agent = nullptr;
     m_viewer = nullptr;
     for (const QPointer<RelayPeer>& peer : std::as_const(everyone)) {
         if (peer) {

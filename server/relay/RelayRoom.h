@@ -6,6 +6,12 @@
 // the version-1 caches for late viewers (the agent's latest pubkey, the latest
 // frame meta + JPEG pair) and enforces the one-viewer rule: once a viewer has sent
 // a version-2 pubkey, only a connection presenting the same key may take its place.
+//
+// When the session ends, every socket hears how and is closed with 4410, except
+// the agent's after a resolve: an AuthLoop agent records "resolved" only once its
+// own POST /resolve has answered and calls a socket closed before that a failure,
+// so that socket stays open (and forwards nothing) until the agent closes it or
+// the grace period is over.
 
 #include "server/ops/Metrics.h"
 #include "server/relay/RelayLimits.h"
@@ -31,12 +37,16 @@ public:
 
     const QString& sessionId() const { return m_record.id; }
     bool hasAgent() const { return !m_agent.isNull(); }
-    bool isEmpty() const { return m_agent.isNull() && m_viewer.isNull() && m_waitingViewers.isEmpty(); }
+    bool isEmpty() const
+    {
+        return m_agent.isNull() && m_viewer.isNull() && m_waitingViewers.isEmpty() && m_resolvedAgent.isNull();
+    }
     int waitingViewers() const { return int(m_waitingViewers.size()); }
 
     void addAgent(RelayPeer* agent);
     void addViewer(RelayPeer* viewer);
-    // The session ended: tell everyone, close every socket with 4410.
+    // The session ended: tell everyone and close their sockets with 4410 (the
+    // agent's after a resolve only once the grace period is over).
     void end(SessionStatus status);
 
 Q_SIGNALS:
@@ -62,6 +72,7 @@ private:
     Metrics& m_metrics;
     QPointer<RelayPeer> m_agent;
     QPointer<RelayPeer> m_viewer;
+    QPointer<RelayPeer> m_resolvedAgent; // told session_resolved, left for the agent to close
     QList<QPointer<RelayPeer>> m_waitingViewers; // connected, not yet proven to hold the pinned key
     QByteArray m_pinnedKeyHash;
     QString m_cachedPubkey;                    // the agent's latest pubkey message

@@ -6,6 +6,7 @@
 #include "agent/cdp/CdpClient.h"
 #include "agent/input/InputDispatcher.h"
 #include "core/protocol/InputEvent.h"
+#include "core/protocol/V1InputJson.h"
 #include "tests/agent/CdpTestUtil.h"
 #include "tests/support/ChromiumProcess.h"
 #include "tests/support/TestPageServer.h"
@@ -68,6 +69,7 @@ private Q_SLOTS:
 
     void signInFormWithCorrectionsTabPasteAndEnter();
     void viewerWithoutKeypressStillTypes();
+    void versionOneAppInput();
     void shiftArrowsDeleteAndHome();
     void numpadDigits();
     void ctrlAndMetaShortcuts();
@@ -242,6 +244,43 @@ void TestInputDispatcher::viewerWithoutKeypressStillTypes()
     handle(InputEvent::keyUp(QStringLiteral("x"), QStringLiteral("KeyX")));
     handle(InputEvent::keyUp(QStringLiteral("y"), QStringLiteral("KeyY")));
     QVERIFY(waitForValue(QStringLiteral("user"), QStringLiteral("Bob 42xy")));
+}
+
+// What the app sends in version 1 (V1InputJson, the form of AuthLoop's viewer):
+// click {x, y, button}, keypress + keyup for characters (no keydown, no
+// "modifiers"), and keydown Enter + keypress "\r" + keyup. Each character is
+// typed once with its keydown, and Enter submits the form exactly once.
+void TestInputDispatcher::versionOneAppInput()
+{
+    // Submits are counted here instead of leaving the page.
+    testutil::evaluate(*m_cdp,
+                       QStringLiteral("window.submits = 0; document.getElementById('f').addEventListener("
+                                      "'submit', e => { e.preventDefault(); submits++; }); true"));
+    const auto send = [this](const InputEvent& event) {
+        QTest::qWait(36);
+        QCOMPARE(m_input->handleJson(handoff::protocol::V1InputJson::serialize(event)),
+                 InputDispatcher::Outcome::Dispatched);
+    };
+    const QRect user = elementRect(QStringLiteral("user"));
+    send(InputEvent::click(user.center().x() + 0.4, user.center().y()));
+    QVERIFY(testutil::waitForTrue(*m_cdp, QStringLiteral("document.activeElement.id === 'user'")));
+    for (const QString& key : { QStringLiteral("B"), QStringLiteral("o"), QStringLiteral("b") }) {
+        const QString code = QStringLiteral("Key") + key.toUpper();
+        const int modifiers = key == key.toUpper() ? Shift : 0;
+        send(InputEvent::keyPress(key, code, modifiers));
+        send(InputEvent::keyUp(key, code, modifiers));
+    }
+    QVERIFY(waitForValue(QStringLiteral("user"), QStringLiteral("Bob")));
+    QVERIFY(testutil::evaluate(*m_cdp, QStringLiteral("log.includes('keydown:B:KeyB:66:0')")).toBool());
+    send(InputEvent::keyDown(QStringLiteral("Enter"), QStringLiteral("Enter")));
+    send(InputEvent::keyPress(QStringLiteral("\r"), QStringLiteral("Enter"), 0));
+    send(InputEvent::keyUp(QStringLiteral("Enter"), QStringLiteral("Enter")));
+    QVERIFY(testutil::waitForTrue(*m_cdp, QStringLiteral("submits === 1")));
+    // A character typed after Enter shows that everything before it was replayed.
+    send(InputEvent::keyPress(QStringLiteral("!"), QStringLiteral("Digit1"), Shift));
+    QVERIFY(waitForValue(QStringLiteral("user"), QStringLiteral("Bob!")));
+    QCOMPARE(testutil::evaluate(*m_cdp, QStringLiteral("submits")).toInt(), 1);
+    QCOMPARE(testutil::evaluate(*m_cdp, QStringLiteral("log.filter(e => e === 'keypress:Enter').length")).toInt(), 1);
 }
 
 void TestInputDispatcher::shiftArrowsDeleteAndHome()

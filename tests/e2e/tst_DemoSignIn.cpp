@@ -1,16 +1,26 @@
 // The whole system, as a person meets it: handoff-server with its demo bank, a
-// headless Chromium on the bank's sign-in page, the handoff-agent program
-// asking for help (protocol version 2), and the desktop app (AppController, the
-// same wiring as the handoff executable) opening the agent's link on a
-// pre-trusted server. The test is the person: it clicks into the app's view on
-// the fields it sees, types the user name, the password and the one-time code
-// with key events to the view, and presses Done. Nothing is scripted on the
-// viewer's side: the frames shown and the input sent are the app's own.
+// headless Chromium on the bank's sign-in page, an agent asking for help, and the
+// desktop app (AppController, the same wiring as the handoff executable) opening
+// the agent's link on a pre-trusted server. The test is the person: it clicks
+// into the app's view on the fields it sees, types the user name, the password
+// and the one-time code with key events to the view, submits each form with
+// Enter, and presses Done. Nothing is scripted on the viewer's side: the frames
+// shown and the input sent are the app's own.
 //
-// It checks that the bank reached its account page, that the agent exits 0
-// reporting "resolved" and the server records the session RESOLVED, and that no
-// log (server, agent, app) ever holds the password or the code. Screenshots of
-// the window go to $HANDOFF_ARTIFACTS_DIR (default <build>/artifacts).
+// Three agents, one row each:
+// - handoff-agent speaking protocol version 2 (the app's mousedown/mouseup and
+//   keydown + keypress + keyup);
+// - handoff-agent speaking version 1 (the app then sends what AuthLoop's viewer
+//   sends: click, keypress, keydown + keypress "\r" for Enter);
+// - an agent built on AuthLoop's core as its source behaves
+//   (tests/interop/authloop-agent.mjs), version 1: it acts on nothing but that,
+//   so a click or an Enter the app sent in any other form would not reach the page,
+//   where handoff-agent would have made up for it.
+//
+// It checks that the bank reached its account page, that the agent reports
+// "resolved" and the server records the session RESOLVED, and that no log
+// (server, agent, app) ever holds the password or the code. Screenshots of the
+// window go to $HANDOFF_ARTIFACTS_DIR (default <build>/artifacts).
 
 #include "agent/cdp/CdpClient.h"
 #include "app/AppController.h"
@@ -111,9 +121,14 @@ class TestDemoSignIn final : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
+    void cleanup();
+    void personSignsInThroughTheApp_data();
     void personSignsInThroughTheApp();
 
 private:
+    enum class Agent { HandoffV2, HandoffV1, AuthLoopCore };
+    // Chromium on the bank's sign-in page and the agent asking for help with it.
+    void startBrowserAndAgent(Agent agent);
     // The agent's JSON lines so far; reads what the process has written.
     QList<QJsonObject> agentEvents();
     QJsonObject agentEvent(const QString& name);
@@ -122,6 +137,8 @@ private:
     // True once the frame on screen was laid out at the view's size: a point of
     // the page's layout is then where the view shows it.
     bool layoutMatchesView();
+    // True once a frame is shown at the page's layout size (version 1: the view scales it).
+    bool frameMatchesLayout();
     // True when the frame in the view looks like the page as Chromium renders it
     // now (compared as thumbnails, so that JPEG noise does not count): what the
     // person sees is the page's current state.
@@ -133,6 +150,7 @@ private:
     void saveScreenshot(const QString& name);
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_codeFile;
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<ChromiumProcess> m_chromium;
     std::unique_ptr<QProcess> m_agent;
@@ -150,24 +168,29 @@ void TestDemoSignIn::initTestCase()
 {
     if (ChromiumProcess::executable().isEmpty())
         QSKIP("Chromium is not installed (scripts/test installs it)");
-    const QString agentProgram = TestPaths::program(QStringLiteral("handoff-agent"));
-    QVERIFY2(!agentProgram.isEmpty(), "handoff-agent is not built");
+    QVERIFY2(!TestPaths::program(QStringLiteral("handoff-agent")).isEmpty(), "handoff-agent is not built");
     // The app's debug messages too: the secrets check must see everything it could say.
     QLoggingCategory::setFilterRules(QStringLiteral("handoff.*.debug=true"));
     previousHandler = qInstallMessageHandler(recordMessage);
 
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    const QString codeFile = m_dir->filePath(QStringLiteral("one-time-code"));
+    m_codeFile = m_dir->filePath(QStringLiteral("one-time-code"));
 
     m_server = std::make_unique<TestServer>();
     qputenv("QT_LOGGING_RULES", "handoff.*.debug=true"); // for the server and the agent as well
-    QVERIFY2(m_server->start({QStringLiteral("--demo"), QStringLiteral("--demo-code-file"), codeFile}),
+    QVERIFY2(m_server->start({ QStringLiteral("--demo"), QStringLiteral("--demo-code-file"), m_codeFile }),
              qPrintable(m_server->errorString()));
+}
 
+void TestDemoSignIn::startBrowserAndAgent(Agent agent)
+{
+    QFile::remove(m_codeFile); // the code of an earlier row's sign-in
     m_chromium = std::make_unique<ChromiumProcess>();
     QVERIFY2(m_chromium->start(m_server->url(QStringLiteral("/demo/"))), qPrintable(m_chromium->errorString()));
 
+    m_agentOut.clear();
+    m_agentErr.clear();
     m_agent = std::make_unique<QProcess>();
     connect(m_agent.get(), &QProcess::readyReadStandardOutput, this,
             [this] { m_agentOut += m_agent->readAllStandardOutput(); });
@@ -175,21 +198,35 @@ void TestDemoSignIn::initTestCase()
             [this] { m_agentErr += m_agent->readAllStandardError(); });
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("HANDOFF_API_KEY"), QString::fromLatin1(m_server->apiKey()));
+    env.insert(QStringLiteral("AUTHLOOP_API_KEY"), QString::fromLatin1(m_server->apiKey()));
     m_agent->setProcessEnvironment(env);
-    m_agent->start(agentProgram,
-                   {QStringLiteral("to-human"), QStringLiteral("--json"), QStringLiteral("--protocol"),
-                    QStringLiteral("2"), QStringLiteral("--server"), m_server->baseUrl().toString(),
-                    QStringLiteral("--cdp-url"), m_chromium->httpEndpoint().toString(), QStringLiteral("--target"),
-                    QStringLiteral("/demo/"), QStringLiteral("--service"), QStringLiteral("Northwind Bank"),
-                    QStringLiteral("--blocker"), QStringLiteral("password"), QStringLiteral("--hint"),
-                    QStringLiteral("Sign in as alex, then enter the code sent to your phone")});
+    const QStringList request {
+        QStringLiteral("--server"),  m_server->baseUrl().toString(),
+        QStringLiteral("--cdp-url"), m_chromium->httpEndpoint().toString(),
+        QStringLiteral("--target"),  QStringLiteral("/demo/"),
+        QStringLiteral("--service"), QStringLiteral("Northwind Bank"),
+        QStringLiteral("--blocker"), QStringLiteral("password"),
+        QStringLiteral("--hint"),    QStringLiteral("Sign in as alex, then enter the code sent to your phone")
+    };
+    if (agent == Agent::AuthLoopCore) {
+        m_agent->start(TestPaths::nodeExecutable(),
+                       QStringList { QStringLiteral("--experimental-websocket"), QStringLiteral("--no-warnings"),
+                                     QDir(TestPaths::interopDir()).filePath(QStringLiteral("authloop-agent.mjs")) }
+                           + request);
+    } else {
+        const QString protocol = agent == Agent::HandoffV1 ? QStringLiteral("1") : QStringLiteral("2");
+        m_agent->start(
+            TestPaths::program(QStringLiteral("handoff-agent")),
+            QStringList { QStringLiteral("to-human"), QStringLiteral("--json"), QStringLiteral("--protocol"), protocol }
+                + request);
+    }
     QVERIFY(m_agent->waitForStarted());
 
     m_cdp = std::make_unique<CdpClient>();
     QVERIFY(cdp::connectClient(*m_cdp, m_chromium->httpEndpoint(), QStringLiteral("/demo/")));
 }
 
-void TestDemoSignIn::cleanupTestCase()
+void TestDemoSignIn::cleanup()
 {
     m_controller.reset(); // closes the window, and with it the viewer's connection
     m_instance.reset();
@@ -202,6 +239,11 @@ void TestDemoSignIn::cleanupTestCase()
     }
     m_agent.reset();
     m_chromium.reset();
+    m_trustQuestions.clear();
+}
+
+void TestDemoSignIn::cleanupTestCase()
+{
     m_server.reset();
     qInstallMessageHandler(previousHandler);
 }
@@ -242,6 +284,15 @@ bool TestDemoSignIn::layoutMatchesView()
     const QJsonArray inner = cdp::evaluate(*m_cdp, QStringLiteral("[window.innerWidth, window.innerHeight]")).toArray();
     const QSizeF layout(inner.at(0).toDouble(), inner.at(1).toDouble());
     return framePage == layout && framePage.toSize() == view->desiredViewport();
+}
+
+bool TestDemoSignIn::frameMatchesLayout()
+{
+    ScreencastView* view = m_window->view();
+    if (!view->hasFrame())
+        return false;
+    const QJsonArray inner = cdp::evaluate(*m_cdp, QStringLiteral("[window.innerWidth, window.innerHeight]")).toArray();
+    return view->mapper().geometry().pageSize == QSizeF(inner.at(0).toDouble(), inner.at(1).toDouble());
 }
 
 bool TestDemoSignIn::viewShowsThePage()
@@ -307,14 +358,34 @@ void TestDemoSignIn::saveScreenshot(const QString& name)
     qInfo().noquote() << "Screenshot of the app:" << path;
 }
 
+void TestDemoSignIn::personSignsInThroughTheApp_data()
+{
+    QTest::addColumn<int>("agent");
+    QTest::newRow("version 2, handoff-agent") << int(Agent::HandoffV2);
+    QTest::newRow("version 1, handoff-agent") << int(Agent::HandoffV1);
+    QTest::newRow("version 1, AuthLoop core") << int(Agent::AuthLoopCore);
+}
+
 void TestDemoSignIn::personSignsInThroughTheApp()
 {
+    QFETCH(int, agent);
+    const auto kind = Agent(agent);
+    if (kind == Agent::AuthLoopCore && TestPaths::nodeExecutable().isEmpty())
+        QSKIP("node is not installed");
+    const int version = kind == Agent::HandoffV2 ? 2 : 1;
+    const QString shot = QStringLiteral("e2e-v%1-%2-")
+                             .arg(version)
+                             .arg(kind == Agent::AuthLoopCore ? QLatin1String("authloop") : QLatin1String("handoff"));
+    startBrowserAndAgent(kind);
+    if (QTest::currentTestFailed())
+        return;
+
     // The agent hits the wall and prints its link.
     QTRY_VERIFY2_WITH_TIMEOUT(!agentEvent(QStringLiteral("link")).isEmpty() || m_agent->state() == QProcess::NotRunning,
                               qPrintable(QString::fromUtf8(m_agentErr)), Timeout);
     const QJsonObject link = agentEvent(QStringLiteral("link"));
     QVERIFY2(!link.isEmpty(), qPrintable(QString::fromUtf8(m_agentErr)));
-    QCOMPARE(link.value(QLatin1String("protocol")).toInt(), 2);
+    QCOMPARE(link.value(QLatin1String("protocol")).toInt(), version);
     const QString sessionId = link.value(QLatin1String("session_id")).toString();
     const QString sessionUrl = link.value(QLatin1String("session_url")).toString();
 
@@ -327,8 +398,9 @@ void TestDemoSignIn::personSignsInThroughTheApp()
         file.write("[trust]\nservers=" + m_server->baseUrl().toString().toUtf8() + "\n");
     }
     m_settings = std::make_unique<QSettings>(config, QSettings::IniFormat);
-    m_instance = std::make_unique<SingleInstance>(m_dir->filePath(QStringLiteral("instance")));
-    QDir().mkpath(m_dir->filePath(QStringLiteral("instance")));
+    const QString instanceDir = m_dir->filePath(QStringLiteral("instance-") + QString::number(agent));
+    QDir().mkpath(instanceDir);
+    m_instance = std::make_unique<SingleInstance>(instanceDir);
     QCOMPARE(m_instance->claim().value(), SingleInstance::Role::Primary);
     auto* application = qobject_cast<handoff::app::Application*>(qApp);
     QVERIFY(application);
@@ -356,16 +428,24 @@ void TestDemoSignIn::personSignsInThroughTheApp()
         endTitle = m_window->findChild<QLabel*>(QStringLiteral("endTitle"))->text();
     });
 
-    // The encrypted channel is up, the key matches the link, the bank's page is shown
-    // at the view's size.
+    // The encrypted channel is up and the bank's page is shown: version 2 with the
+    // key the link names, laid out at the view's size; version 1 under its warning,
+    // scaled into the view, the input in the form AuthLoop's viewer sends.
     QTRY_VERIFY_WITH_TIMEOUT(session->state() == ViewerSession::State::Ready && view->isInputEnabled(), Timeout);
-    QCOMPARE(session->protocolVersion(), 2);
-    QVERIFY(session->keyPinned());
-    QTRY_VERIFY_WITH_TIMEOUT(layoutMatchesView(), Timeout);
+    QCOMPARE(session->protocolVersion(), version);
+    if (version == 2) {
+        QVERIFY(session->keyPinned());
+        QCOMPARE(view->inputStyle(), ScreencastView::InputStyle::Full);
+        QTRY_VERIFY_WITH_TIMEOUT(layoutMatchesView(), Timeout);
+    } else {
+        QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("v1Warning"))->isVisible());
+        QCOMPARE(view->inputStyle(), ScreencastView::InputStyle::AuthLoopViewer);
+        QTRY_VERIFY_WITH_TIMEOUT(frameMatchesLayout(), Timeout);
+    }
     QCOMPARE(pageName(), QStringLiteral("sign-in"));
     QTRY_VERIFY_WITH_TIMEOUT(viewShowsThePage(), Timeout);
     QCOMPARE(m_window->findChild<QLabel*>(QStringLiteral("service"))->text(), QStringLiteral("Northwind Bank"));
-    saveScreenshot(QStringLiteral("e2e-sign-in.png"));
+    saveScreenshot(shot + QStringLiteral("sign-in.png"));
     if (QTest::currentTestFailed())
         return;
 
@@ -387,14 +467,13 @@ void TestDemoSignIn::personSignsInThroughTheApp()
     QTRY_COMPARE_WITH_TIMEOUT(pageName(), QStringLiteral("verify"), Timeout);
 
     // The bank "sends a code to the phone": the operator's code file.
-    const QString codeFile = m_dir->filePath(QStringLiteral("one-time-code"));
-    QTRY_VERIFY_WITH_TIMEOUT(QFile(codeFile).size() > 0, Timeout);
-    QFile file(codeFile);
+    QTRY_VERIFY_WITH_TIMEOUT(QFile(m_codeFile).size() > 0, Timeout);
+    QFile file(m_codeFile);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QString code = QString::fromLatin1(file.readAll()).trimmed();
     QCOMPARE(code.size(), 6);
 
-    QTRY_VERIFY_WITH_TIMEOUT(layoutMatchesView(), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(version == 2 ? layoutMatchesView() : frameMatchesLayout(), Timeout);
     clickOn(QStringLiteral("otp"));
     if (QTest::currentTestFailed())
         return;
@@ -406,7 +485,7 @@ void TestDemoSignIn::personSignsInThroughTheApp()
 
     // The person sees the account page before saying Done.
     QTRY_VERIFY_WITH_TIMEOUT(viewShowsThePage(), Timeout);
-    saveScreenshot(QStringLiteral("e2e-account.png"));
+    saveScreenshot(shot + QStringLiteral("account.png"));
     if (QTest::currentTestFailed())
         return;
 
@@ -415,7 +494,8 @@ void TestDemoSignIn::personSignsInThroughTheApp()
     QVERIFY(done->isEnabled());
     QTest::mouseClick(done, Qt::LeftButton);
 
-    // The agent hears it, tells the server, and exits 0 with "resolved".
+    // The agent hears it, tells the server, and exits 0 with "resolved" (the
+    // AuthLoop core only if its socket stayed open until its resolve answered).
     QTRY_VERIFY_WITH_TIMEOUT(m_agent->state() == QProcess::NotRunning, Timeout);
     QCOMPARE(m_agent->exitStatus(), QProcess::NormalExit);
     QCOMPARE(m_agent->exitCode(), 0);
@@ -423,12 +503,17 @@ void TestDemoSignIn::personSignsInThroughTheApp()
     QCOMPARE(outcome.value(QLatin1String("outcome")).toString(), QStringLiteral("resolved"));
     const QJsonObject status = m_server->session(sessionId);
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("RESOLVED"));
+    // It closed its relay socket itself once it had its outcome (PROTOCOL 2):
+    // the relay did not have to close it at the end of the grace period.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->output().contains(sessionId + QStringLiteral(" agent closed after the resolve")),
+                             Timeout);
+    QVERIFY(!m_server->output().contains(sessionId + QStringLiteral(" the agent did not close")));
     // The app's session ended resolved, and its window said so.
     QTRY_VERIFY_WITH_TIMEOUT(ended.has_value(), Timeout);
     QCOMPARE(*ended, ViewerSession::EndReason::Resolved);
     QCOMPARE(endTitle, QStringLiteral("Done"));
     if (m_window)
-        saveScreenshot(QStringLiteral("e2e-done.png"));
+        saveScreenshot(shot + QStringLiteral("done.png"));
 
     // No log holds the secrets: the server's (but for its operator lines), the
     // agent's, and whatever the app said in this process.

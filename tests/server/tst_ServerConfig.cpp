@@ -26,6 +26,7 @@ private Q_SLOTS:
         QCOMPARE(config->viewerMessagesPerSecond, 200);
         QCOMPARE(config->pingIntervalMs, 15'000);
         QCOMPARE(config->pongTimeoutMs, 45'000);
+        QCOMPARE(config->resolvedAgentGraceMs, 10'000);
         QCOMPARE(config->minTtlSeconds, 30);
         QCOMPARE(config->maxTtlSeconds, 3600);
         QCOMPARE(config->defaultTtlSeconds, 600);
@@ -136,6 +137,8 @@ private Q_SLOTS:
         row("duration too small", "ping-interval", "1ms", false);
         row("duration negative", "ping-interval", "-5s", false);
         row("duration words", "ping-interval", "soon", false);
+        row("resolve grace", "resolve-grace", "2s", true);
+        row("resolve grace too small", "resolve-grace", "10ms", false);
         row("bytes plain", "max-body", "65536", true);
         row("bytes KiB", "max-body", "64KiB", true);
         row("bytes MiB", "max-binary", "4MiB", true);

@@ -51,8 +51,10 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(m_server.start({QStringLiteral("--ping-interval"), QStringLiteral("250ms"), QStringLiteral("--pong-timeout"),
-                                 QStringLiteral("1s"), QStringLiteral("--viewer-key-timeout"), QStringLiteral("1s")}),
+        QVERIFY2(m_server.start({ QStringLiteral("--ping-interval"), QStringLiteral("250ms"),
+                                  QStringLiteral("--pong-timeout"), QStringLiteral("1s"),
+                                  QStringLiteral("--viewer-key-timeout"), QStringLiteral("1s"),
+                                  QStringLiteral("--resolve-grace"), QStringLiteral("2s") }),
                  qPrintable(m_server.errorString()));
     }
 
@@ -277,8 +279,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<QString>("suffix");
         QTest::addColumn<QString>("message");
-        QTest::newRow("cancel") << QByteArray("DELETE") << QString() << QStringLiteral("session_cancelled");
-        QTest::newRow("resolve") << QByteArray("POST") << QStringLiteral("/resolve") << QStringLiteral("session_resolved");
+        QTest::addColumn<bool>("agentClosesItself");
+        QTest::newRow("cancel") << QByteArray("DELETE") << QString() << QStringLiteral("session_cancelled") << false;
+        QTest::newRow("resolve") << QByteArray("POST") << QStringLiteral("/resolve")
+                                 << QStringLiteral("session_resolved") << true;
     }
 
     void endingsReachBothThenClose()
@@ -286,16 +290,57 @@ private Q_SLOTS:
         QFETCH(QByteArray, method);
         QFETCH(QString, suffix);
         QFETCH(QString, message);
+        QFETCH(bool, agentClosesItself);
         const RelayTestSession session = newSession();
         WsTestClient agent(session.agentUrl());
         WsTestClient viewer(session.viewerUrl());
         QVERIFY(agent.waitForType(QStringLiteral("viewer_connected")) >= 0);
         QCOMPARE(m_http.send(method, m_server.url(QStringLiteral("/session/") + session.id + suffix), m_server.apiKey()).status, 200);
-        for (WsTestClient* client : {&agent, &viewer}) {
-            QVERIFY(client->waitClosed());
-            QCOMPARE(client->messages.last().type(), message);
-            QCOMPARE(client->closeCode, 4410);
+        QVERIFY(viewer.waitClosed());
+        QCOMPARE(viewer.messages.last().type(), message);
+        QCOMPARE(viewer.closeCode, 4410);
+        if (!agentClosesItself) {
+            QVERIFY(agent.waitClosed());
+            QCOMPARE(agent.messages.last().type(), message);
+            QCOMPARE(agent.closeCode, 4410);
+            return;
         }
+        // After a resolve the agent hears it, and its socket is left for it to
+        // close: an AuthLoop agent that saw it close before its POST /resolve
+        // answered would call the session failed.
+        QVERIFY(agent.waitForType(message) >= 0);
+        QCOMPARE(agent.messages.last().type(), message);
+        QTest::qWait(500); // well inside the 2 s grace
+        QVERIFY2(!agent.disconnected, qPrintable(QStringLiteral("closed with %1").arg(agent.closeCode)));
+        // Nothing it sends now goes anywhere, and nothing changes the outcome.
+        agent.socket.sendTextMessage(text("late"));
+        agent.socket.close();
+        QVERIFY(agent.waitClosed());
+        QCOMPARE(agent.closeCode, int(QWebSocketProtocol::CloseCodeNormal));
+        QCOMPARE(status(session), QStringLiteral("RESOLVED"));
+        WsTestClient again(session.agentUrl());
+        QVERIFY(again.waitClosed());
+        QCOMPARE(again.closeCode, 4410);
+    }
+
+    void resolvedAgentThatStaysIsClosedAfterTheGrace()
+    {
+        const RelayTestSession session = newSession();
+        WsTestClient agent(session.agentUrl());
+        WsTestClient viewer(session.viewerUrl());
+        QVERIFY(agent.waitForType(QStringLiteral("viewer_connected")) >= 0);
+        QCOMPARE(m_http
+                     .send("POST", m_server.url(QStringLiteral("/session/") + session.id + QStringLiteral("/resolve")),
+                           m_server.apiKey())
+                     .status,
+                 200);
+        QVERIFY(viewer.waitClosed());
+        QCOMPARE(viewer.closeCode, 4410);
+        QVERIFY(agent.waitForType(QStringLiteral("session_resolved")) >= 0);
+        // The agent never closes: the relay does, once the grace period is over.
+        QVERIFY(agent.waitClosed(15'000));
+        QCOMPARE(agent.closeCode, 4410);
+        QCOMPARE(agent.messages.last().type(), QStringLiteral("session_resolved"));
     }
 
     void oneViewerRule()

@@ -154,6 +154,12 @@ bool TestServer::launch(const QStringList& listenArguments)
     return false;
 }
 
+QString TestServer::output()
+{
+    collectOutput(); // what the server wrote since the last look, not only what start() saw
+    return m_output;
+}
+
 void TestServer::collectOutput()
 {
     if (m_process) {

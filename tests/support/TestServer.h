@@ -42,7 +42,7 @@ public:
     quint16 port() const { return m_port; }
     QByteArray apiKey() const { return m_apiKey; }         // the key printed on first start
     QString dataDir() const;
-    QString output() const { return m_output; }           // stdout and stderr so far
+    QString output();                                     // stdout and stderr so far, up to this moment
     QString errorString() const { return m_error; }
     qint64 pid() const;
 

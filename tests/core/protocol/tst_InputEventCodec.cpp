@@ -140,6 +140,25 @@ void TestInputEventCodec::parseGood_data()
                                    << utf8(uR"({"type":"keypress","key":"🇩🇪"})");
     QTest::newRow("keypress CJK") << utf8(uR"({"type":"keypress","key":"漢"})")
                                   << utf8(uR"({"type":"keypress","key":"漢"})");
+    // AuthLoop's viewer leaves out "modifiers" (its agent reads the booleans) and
+    // sends keypress with the key's code and modifier flags.
+    QTest::newRow("keydown without modifiers, as AuthLoop's viewer")
+        << R"({"type":"keydown","key":"Enter","code":"Enter","altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":true})"_ba
+        << R"({"type":"keydown","key":"Enter","code":"Enter","modifiers":8,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":true})"_ba;
+    QTest::newRow("keyup without modifiers, as AuthLoop's viewer")
+        << R"({"type":"keyup","key":"a","code":"KeyA","altKey":true,"ctrlKey":true,"metaKey":false,"shiftKey":false})"_ba
+        << R"({"type":"keyup","key":"a","code":"KeyA","modifiers":3,"altKey":true,"ctrlKey":true,"metaKey":false,"shiftKey":false})"_ba;
+    QTest::newRow("keypress with code and flags, as AuthLoop's viewer")
+        << R"({"type":"keypress","key":"A","code":"KeyA","altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":true})"_ba
+        << R"({"type":"keypress","key":"A","code":"KeyA","modifiers":8,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":true})"_ba;
+    QTest::newRow("keypress with code only")
+        << R"({"type":"keypress","key":"1","code":"Numpad1"})"_ba
+        << R"({"type":"keypress","key":"1","code":"Numpad1","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})"_ba;
+    QTest::newRow("keypress Enter's character") << R"({"type":"keypress","key":"\r"})"_ba
+                                                << R"({"type":"keypress","key":"\r"})"_ba;
+    QTest::newRow("keypress Enter's character with its code")
+        << R"({"type":"keypress","key":"\r","code":"Enter","altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})"_ba
+        << R"({"type":"keypress","key":"\r","code":"Enter","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false})"_ba;
     QTest::newRow("scroll") << R"({"type":"scroll","x":100,"y":200,"deltaX":-10000,"deltaY":10000})"_ba
                             << R"({"type":"scroll","x":100,"y":200,"deltaX":-10000,"deltaY":10000})"_ba;
     QTest::newRow("scroll fractional") << R"({"type":"scroll","x":0,"y":0,"deltaX":0,"deltaY":-53.5})"_ba
@@ -275,8 +294,8 @@ void TestInputEventCodec::parseBad_data()
         << key(R"("key":"a","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)") << missing;
     QTest::newRow("keydown without shiftKey")
         << key(R"("key":"a","code":"KeyA","modifiers":0,"altKey":false,"ctrlKey":false,"metaKey":false)") << missing;
-    QTest::newRow("keydown without modifiers")
-        << key(R"("key":"a","code":"KeyA","altKey":false,"ctrlKey":false,"metaKey":false,"shiftKey":false)") << missing;
+    QTest::newRow("keydown without modifiers or altKey")
+        << key(R"("key":"a","code":"KeyA","ctrlKey":false,"metaKey":false,"shiftKey":false)") << missing;
     QTest::newRow("key empty") << key(R"("key":"","code":"KeyA",)" + okKeyTail) << badKey;
     QTest::newRow("key 21 chars") << key(R"("key":"Abcdefghijklmnopqrstu","code":"KeyA",)" + okKeyTail) << badKey;
     QTest::newRow("key with a control character") << key(R"("key":"\u0007","code":"KeyG",)" + okKeyTail) << badKey;
@@ -320,6 +339,15 @@ void TestInputEventCodec::parseBad_data()
         << R"({"type":"keypress","key":"a\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301"})"_ba
         << badKey;
     QTest::newRow("keypress without key") << R"({"type":"keypress"})"_ba << missing;
+    QTest::newRow("keypress two Enters") << R"({"type":"keypress","key":"\r\r"})"_ba << badKey;
+    QTest::newRow("keypress carriage return and a letter") << R"({"type":"keypress","key":"\ra"})"_ba << badKey;
+    QTest::newRow("keypress empty code") << R"({"type":"keypress","key":"a","code":""})"_ba << badCode;
+    QTest::newRow("keypress code as a number") << R"({"type":"keypress","key":"a","code":65})"_ba << wrongType;
+    QTest::newRow("keypress shiftKey as a string")
+        << R"({"type":"keypress","key":"a","code":"KeyA","shiftKey":"yes"})"_ba << wrongType;
+    QTest::newRow("keypress modifiers disagree with flags")
+        << R"({"type":"keypress","key":"a","code":"KeyA","modifiers":2,"ctrlKey":false})"_ba << mismatch;
+    QTest::newRow("keypress modifiers 16") << R"({"type":"keypress","key":"a","modifiers":16})"_ba << modifiersRange;
 
     // Scroll.
     QTest::newRow("scroll without deltaY") << R"({"type":"scroll","x":1,"y":1,"deltaX":0})"_ba << missing;
@@ -408,6 +436,9 @@ void TestInputEventCodec::validateBuilt_data()
                                   << QString(InputEventCodec::ErrorModifiersRange);
     QTest::newRow("keypress two chars") << InputEvent::keyPress(u"ab"_s)
                                         << QString(InputEventCodec::ErrorNotOneCharacter);
+    QTest::newRow("keypress newline") << InputEvent::keyPress(u"\n"_s) << QString(InputEventCodec::ErrorBadKey);
+    QTest::newRow("keypress bad code") << InputEvent::keyPress(u"a"_s, u"Key A"_s, 0)
+                                       << QString(InputEventCodec::ErrorBadCode);
     QTest::newRow("paste too long") << InputEvent::paste(QString(10'001, u'x'))
                                     << QString(InputEventCodec::ErrorTextTooLong);
     QTest::newRow("ime selection past text")
@@ -449,6 +480,8 @@ void TestInputEventCodec::roundTrip_data()
     QTest::newRow("keypress quote") << InputEvent::keyPress(u"\""_s);
     QTest::newRow("keypress backslash") << InputEvent::keyPress(u"\\"_s);
     QTest::newRow("keypress emoji") << InputEvent::keyPress(QString::fromUtf16(u"🙂"));
+    QTest::newRow("keypress with code") << InputEvent::keyPress(u"A"_s, u"KeyA"_s, InputEvent::ModifierShift);
+    QTest::newRow("keypress Enter's character") << InputEvent::keyPress(u"\r"_s, u"NumpadEnter"_s, 0);
     QTest::newRow("scroll") << InputEvent::scroll(10, 20, -3.25, 120);
     QTest::newRow("paste") << InputEvent::paste(u"correct horse \"battery\" \\ staple\n"_s);
     QTest::newRow("paste max") << InputEvent::paste(QString(InputEventCodec::MaxTextLength, u'\u00e9'));
@@ -494,6 +527,7 @@ void TestInputEventCodec::exactFieldNames_data()
     QTest::newRow("keydown") << InputEvent::keyDown(u"a"_s, u"KeyA"_s, 5) << keyFields;
     QTest::newRow("keyup") << InputEvent::keyUp(u"a"_s, u"KeyA"_s) << keyFields;
     QTest::newRow("keypress") << InputEvent::keyPress(u"a"_s) << QStringList { u"type"_s, u"key"_s };
+    QTest::newRow("keypress with code") << InputEvent::keyPress(u"a"_s, u"KeyA"_s, 0) << keyFields;
     QTest::newRow("scroll") << InputEvent::scroll(1, 2, 3, 4)
                             << QStringList { u"type"_s, u"x"_s, u"y"_s, u"deltaX"_s, u"deltaY"_s };
     QTest::newRow("paste") << InputEvent::paste(u"p"_s) << QStringList { u"type"_s, u"text"_s };
