@@ -12,7 +12,11 @@
 #include "core/protocol/SecureChannel.h"
 #include "tests/agent/CdpTestUtil.h"
 #include "tests/agent/ScriptedViewer.h"
+#include "core/device/DeviceClient.h"
+#include "core/device/SessionRequestNotice.h"
+#include "core/protocol/SessionLinkParser.h"
 #include "tests/support/ChromiumProcess.h"
+#include "tests/support/PairedDevice.h"
 #include "tests/support/TestPageServer.h"
 #include "tests/support/TestPaths.h"
 #include "tests/support/TestServer.h"
@@ -69,6 +73,7 @@ private Q_SLOTS:
     void relayReconnects();
     void viewerResizesViewport();
     void commandLineExitCodes();
+    void loginHintDeliversTheAgentsLink();
 
 private:
     void typeText(ScriptedViewer& viewer, const QString& text);
@@ -356,6 +361,42 @@ void TestAgentEndToEnd::commandLineExitCodes()
     QCOMPARE(cancelled.exitCode(), 3);
     const QJsonObject status = m_server->session(second.sessionId);
     QCOMPARE(status.value(QLatin1String("status")).toString(), QStringLiteral("CANCELLED"));
+}
+
+// With a login_hint the server delivers the link to the person's paired devices:
+// it carries the agent's own k and s, so a viewer opened from it pins the agent's
+// key and gets through the handshake just as with the link the agent printed.
+void TestAgentEndToEnd::loginHintDeliversTheAgentsLink()
+{
+    handoff::test::PairedDevice device;
+    QVERIFY2(device.pair(*m_server, QStringLiteral("dana@example.com")), qPrintable(device.errorString()));
+    QSignalSpy requests(&device.client(), &handoff::device::DeviceClient::sessionRequested);
+    AgentSessionConfig c = config(2);
+    c.request.loginHint = QStringLiteral("dana@example.com");
+    AgentSession session(c);
+    QSignalSpy link(&session, &AgentSession::linkReady);
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(link.size(), 1, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(requests.size(), 1, 30000);
+    const auto notice = requests.first().first().value<handoff::device::SessionRequestNotice>();
+    const auto delivered = handoff::protocol::SessionLinkParser::parse(notice.sessionUrl);
+    const auto printed = handoff::protocol::SessionLinkParser::parse(link.at(0).at(0).toUrl());
+    QVERIFY2(delivered.ok(), qPrintable(delivered.ok() ? QString() : delivered.error().code));
+    QVERIFY(printed.ok());
+    QCOMPARE(delivered->keyFingerprint(), printed->keyFingerprint());
+    QCOMPARE(delivered->viewerSecret(), printed->viewerSecret());
+    QVERIFY(delivered->viewerSecret().has_value());
+
+    const LinkParts parts = parseLink(QUrl(notice.sessionUrl));
+    ScriptedViewer viewer(parts.sessionId, parts.fingerprint, parts.secret);
+    viewer.open(m_server->streamUrl(parts.sessionId, QStringLiteral("viewer"), parts.token));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.isReady(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.frames() > 0, 20000);
+    session.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(session.isFinished(), 15000);
+    // The secret went to the server for this delivery only: never into its log.
+    QVERIFY(!m_server->output().contains(QString::fromLatin1(
+        handoff::protocol::SecureChannelV2::linkValue(*printed->viewerSecret()))));
 }
 
 QTEST_GUILESS_MAIN(TestAgentEndToEnd)
