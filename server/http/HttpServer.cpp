@@ -20,6 +20,7 @@ HttpServer::HttpServer(Options options, QObject* parent)
     m_settings.limits = m_options.limits;
     m_settings.requestTimeoutMs = m_options.requestTimeoutMs;
     m_settings.idleTimeoutMs = m_options.idleTimeoutMs;
+    m_settings.maxUnwrittenBytes = m_options.maxUnwrittenBytes;
     m_settings.handler = [](const HttpRequest&) {
         return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("nothing here"));
     };

@@ -31,6 +31,7 @@ public:
         HttpRequestParser::Limits limits;
         int requestTimeoutMs = 15'000;
         int idleTimeoutMs = 60'000;
+        qint64 maxUnwrittenBytes = 256 * 1024; // per connection; see HttpConnection
         int maxConnections = 4096;
         std::optional<QSslConfiguration> tls;
     };
