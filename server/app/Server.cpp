@@ -107,6 +107,7 @@ Result<void> Server::start()
     options.requestTimeoutMs = m_config.requestTimeoutMs;
     options.idleTimeoutMs = m_config.idleTimeoutMs;
     options.maxConnections = m_config.maxConnections;
+    options.maxConnectionsPerSource = m_config.maxConnectionsPerSource;
     if (m_config.tlsEnabled()) {
         Result<QSslConfiguration> tls = HttpServer::loadTls(m_config.tlsCertFile, m_config.tlsKeyFile);
         if (!tls) {
@@ -153,6 +154,7 @@ Result<void> Server::start()
     notifications.maxInFlight = m_config.notificationConcurrency;
     m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl, notifications, m_config.denialBlock);
     m_ciba->registerRoutes(*m_router);
+    m_opsApi->addMetricsSource([this] { return m_http ? m_http->renderMetrics() : QByteArray(); });
     m_opsApi->addMetricsSource([this] { return m_ciba->renderMetrics(); });
     if (m_config.demo) {
         DemoSite::Options demo;

@@ -225,8 +225,11 @@ const QList<OptionEntry>& entries()
             durationSetter(QStringLiteral("request-timeout"), &ServerConfig::requestTimeoutMs, 100));
         add("idle-timeout", "DURATION", "idle keep-alive connections close after this (default 60s)",
             durationSetter(QStringLiteral("idle-timeout"), &ServerConfig::idleTimeoutMs, 100));
-        add("max-connections", "N", "open connections at most (default 4096)",
+        add("max-connections", "N", "open connections at most, WebSockets included (default 4096)",
             intSetter(QStringLiteral("max-connections"), &ServerConfig::maxConnections, 1, 1'000'000));
+        add("max-connections-per-source", "N",
+            "open connections from one IPv4 address or IPv6 /64 at most, WebSockets included (default 256)",
+            intSetter(QStringLiteral("max-connections-per-source"), &ServerConfig::maxConnectionsPerSource, 1, 1'000'000));
         add("min-ttl", "SECONDS", "smallest session ttl accepted (default 30)",
             intSetter(QStringLiteral("min-ttl"), &ServerConfig::minTtlSeconds, 1, 86'400));
         add("max-ttl", "SECONDS", "largest session ttl accepted (default 3600)",

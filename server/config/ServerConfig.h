@@ -28,7 +28,8 @@ struct ServerConfig final {
     qint64 maxBodyBytes = 64 * 1024;
     int requestTimeoutMs = 15'000; // a started request must complete within this (slowloris)
     int idleTimeoutMs = 60'000;    // keep-alive connection with no request
-    int maxConnections = 4096;
+    int maxConnections = 4096;          // open sockets in all, HTTP and WebSocket
+    int maxConnectionsPerSource = 256;  // open sockets from one IPv4 address or IPv6 /64
 
     // Sessions
     int minTtlSeconds = 30;
