@@ -152,7 +152,7 @@ Result<void> Server::start()
     notifications.retryPeriodMs = m_config.notificationRetryPeriodMs;
     notifications.attemptTimeoutMs = m_config.notificationTimeoutMs;
     notifications.maxInFlight = m_config.notificationConcurrency;
-    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl, notifications, m_config.denialBlock);
+    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl, notifications, m_config.cibaLimits());
     m_ciba->registerRoutes(*m_router);
     m_opsApi->addMetricsSource([this] { return m_http ? m_http->renderMetrics() : QByteArray(); });
     m_opsApi->addMetricsSource([this] { return m_ciba->renderMetrics(); });

@@ -1,6 +1,7 @@
 #include "server/store/Database.h"
 
 #include "server/app/Logging.h"
+#include "server/ciba/AbuseLimitSchema.h"
 #include "server/ciba/CibaSchema.h"
 #include "server/ciba/GovernanceSchema.h"
 #include "server/ciba/NotificationSchema.h"
@@ -57,6 +58,7 @@ const QList<Migration>& migrations()
         {4, ServerKey::migrationStatements()},    // token signing keys
         {5, NotificationSchema::migrationStatements()}, // CIBA notification outbox, expiry index
         {6, GovernanceSchema::migrationStatements()}, // revoked tokens, denial blocks, decision server identity
+        {7, AbuseLimitSchema::migrationStatements()}, // wrong user codes and their locks, unanswered requests in blocks
     };
     return list;
 }
