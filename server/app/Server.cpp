@@ -17,6 +17,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QWebSocket>
 
@@ -39,11 +40,14 @@ QString Server::databasePathIn(const QString& dataDir)
 
 Result<std::unique_ptr<Database>> Server::openDatabase(const QString& dataDir)
 {
-    const QString directory = dataDirectory(dataDir);
-    if (directory.isEmpty() || !QDir().mkpath(directory)) {
+    const QString directory = QDir::cleanPath(dataDirectory(dataDir));
+    const QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+    // A new data directory is made owner-only at once, not after.
+    if (directory.isEmpty() || !QDir().mkpath(QFileInfo(directory).absolutePath())
+        || (!QFileInfo(directory).isDir() && !QDir().mkdir(directory, ownerOnly))) {
         return Error{QStringLiteral("data_dir"), QStringLiteral("cannot create the data directory \"%1\"").arg(directory)};
     }
-    QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile::setPermissions(directory, ownerOnly);
     return Database::open(databasePathIn(directory));
 }
 

@@ -16,6 +16,10 @@
 
 #include <atomic>
 
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
 namespace handoff::server {
 
 namespace {
@@ -68,6 +72,39 @@ Error sqlError(const QString& what, const QSqlError& error)
     return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, error.text())};
 }
 
+// SQLite would create a missing database file with mode 0644 less the umask: for
+// a moment (or for good, with a lax umask) anyone could open the file with its key
+// and token hashes, and keep that descriptor. So the file is created owner-only
+// first, and an existing one must be a regular file of this user.
+Result<void> prepareOwnerOnlyFile(const QString& filePath)
+{
+    const QFileInfo info(filePath);
+    if (info.isSymLink()) {
+        return Error{QStringLiteral("storage"),
+                     QStringLiteral("the database %1 is a symbolic link; refusing to follow it").arg(filePath)};
+    }
+    if (!info.exists()) {
+        QFile file(filePath);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+            return Error{QStringLiteral("storage"),
+                         QStringLiteral("cannot create the database %1: %2").arg(filePath, file.errorString())};
+        }
+        return {};
+    }
+    if (!info.isFile()) {
+        return Error{QStringLiteral("storage"), QStringLiteral("the database %1 is not a regular file").arg(filePath)};
+    }
+#ifdef Q_OS_UNIX
+    if (info.ownerId() != uint(::geteuid())) {
+        return Error{QStringLiteral("storage"),
+                     QStringLiteral("the database %1 belongs to another user; refusing to open it").arg(filePath)};
+    }
+#endif
+    // Only the server's user reads the key and token hashes.
+    QFile::setPermissions(filePath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return {};
+}
+
 } // namespace
 
 int Database::latestSchemaVersion()
@@ -96,13 +133,14 @@ Result<std::unique_ptr<Database>> Database::open(const QString& filePath)
     if (!database->m_db.isValid()) {
         return Error{QStringLiteral("storage"), QStringLiteral("the Qt SQLite driver (QSQLITE) is not available")};
     }
+    if (Result<void> prepared = prepareOwnerOnlyFile(filePath); !prepared) {
+        return prepared.error();
+    }
     database->m_db.setDatabaseName(filePath);
     database->m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!database->m_db.open()) {
         return sqlError(QStringLiteral("cannot open the database %1").arg(filePath), database->m_db.lastError());
     }
-    // Only the server's user reads the key and token hashes.
-    QFile::setPermissions(filePath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 
     QSqlQuery query(database->m_db);
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
