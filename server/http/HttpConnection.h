@@ -56,8 +56,10 @@ private:
 
     void process();
     bool processOne(); // false when it must wait for more bytes or the connection ended
-    // Moves what the socket holds into the input buffer, up to its capacity.
-    void pullInput();
+    // Moves what the socket holds into the input buffer, up to its capacity; false
+    // when nothing came.
+    bool pullInput();
+    HttpParseResult parseHead() const;
     QByteArrayView input() const { return QByteArrayView(m_input).sliced(m_inputStart); }
     void consumeInput(qsizetype bytes);
     void dispatch();
