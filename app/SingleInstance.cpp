@@ -1,5 +1,7 @@
 #include "app/SingleInstance.h"
 
+#include "app/PrivateFolder.h"
+
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
 #include <QDir>
@@ -48,15 +50,24 @@ SingleInstance::~SingleInstance() = default;
 
 QString SingleInstance::defaultDirectory()
 {
-    QString dir = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
-    if (dir.isEmpty())
-        dir = QDir::tempPath();
-    return dir;
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    // Not QStandardPaths::RuntimeLocation: without XDG_RUNTIME_DIR it falls back to
+    // /tmp/runtime-<user>, a name anyone can create first.
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (!runtime.isEmpty() && QDir::isAbsolutePath(runtime) && PrivateFolder::isPrivate(runtime))
+        return runtime;
+#else
+    const QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+    if (!runtime.isEmpty() && !runtime.startsWith(QDir::tempPath()))
+        return runtime;
+#endif
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation)).filePath(QStringLiteral("handoff"));
 }
 
 Result<SingleInstance::Role> SingleInstance::claim()
 {
-    QDir().mkpath(QFileInfo(m_lockPath).absolutePath());
+    if (Result<void> folder = PrivateFolder::ensure(QFileInfo(m_lockPath).absolutePath()); !folder)
+        return folder.error();
     m_lock = std::make_unique<QLockFile>(m_lockPath);
     // Never stale by age: a running first instance may hold it for weeks. A lock
     // whose process is gone is still detected as stale and taken over.

@@ -6,9 +6,12 @@
 // left behind by a crashed instance is recognised (its process is gone) and
 // taken over, and so is its socket file.
 //
-// Lock and socket live in a per-user folder: the XDG runtime folder by default,
-// or the folder given by --instance-dir / HANDOFF_INSTANCE_DIR, which lets tests
-// run instances side by side without touching the real one.
+// Lock and socket live in a folder only this user can reach (PrivateFolder): the
+// XDG runtime folder when the session has a private one, else "handoff" in the
+// user's cache folder; never a name in the shared /tmp that another local user
+// could take first. --instance-dir / HANDOFF_INSTANCE_DIR names another folder
+// (it must be private too), which lets tests run instances side by side without
+// touching the real one.
 
 #include "app/InstanceMessage.h"
 #include "core/common/Result.h"

@@ -5,7 +5,8 @@
 namespace handoff::agent {
 
 PollSchedule::PollSchedule(int intervalSeconds, int expiresInSeconds, qint64 startMs)
-    : m_intervalSeconds(intervalSeconds > 0 ? std::min(intervalSeconds, MaxIntervalSeconds) : DefaultIntervalSeconds)
+    : m_baseIntervalSeconds(intervalSeconds > 0 ? std::min(intervalSeconds, MaxIntervalSeconds) : DefaultIntervalSeconds)
+    , m_intervalSeconds(m_baseIntervalSeconds)
     , m_deadlineMs(startMs + qint64(std::max(expiresInSeconds, 0)) * 1000)
 {
 }
@@ -18,7 +19,8 @@ qint64 PollSchedule::nextDelayMs(qint64 nowMs) const
 
 void PollSchedule::slowDown()
 {
-    m_intervalSeconds = std::min(m_intervalSeconds + SlowDownStepSeconds, MaxIntervalSeconds);
+    const int ceiling = std::min(m_baseIntervalSeconds + MaxSlowDownSeconds, MaxIntervalSeconds);
+    m_intervalSeconds = std::max(m_intervalSeconds, std::min(m_intervalSeconds + SlowDownStepSeconds, ceiling));
 }
 
 bool PollSchedule::failedTransiently()

@@ -31,4 +31,21 @@ QString ServerText::printable(const QString& text, qsizetype maxLength)
     return result;
 }
 
+QString ServerText::code(const QString& text)
+{
+    QString result;
+    result.reserve(std::min(text.size(), MaxCodeLength + 3));
+    for (const QChar c : text) {
+        if (result.size() == MaxCodeLength) {
+            result += QStringLiteral("...");
+            break;
+        }
+        const char16_t u = c.unicode();
+        const bool allowed = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'_'
+                             || u == u'-' || u == u'.';
+        result += allowed ? c : QLatin1Char('?');
+    }
+    return result;
+}
+
 } // namespace handoff::agent

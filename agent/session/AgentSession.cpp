@@ -1,6 +1,7 @@
 #include "agent/session/AgentSession.h"
 
 #include "agent/AgentLogging.h"
+#include "agent/approval/ServerText.h"
 #include "agent/cdp/CdpClient.h"
 #include "agent/input/InputDispatcher.h"
 #include "agent/screencast/FramePump.h"
@@ -318,7 +319,7 @@ void AgentSession::onRelayText(const QString& text)
         return;
     }
     if (type == QLatin1String("error")) {
-        qCWarning(lcAgent).noquote() << "relay error:" << object.value(QLatin1String("code")).toString();
+        qCWarning(lcAgent).noquote() << "relay error:" << ServerText::code(object.value(QLatin1String("code")).toString());
         return;
     }
     if (type == QLatin1String("pubkey")) {

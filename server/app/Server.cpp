@@ -17,6 +17,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QWebSocket>
 
@@ -39,11 +40,14 @@ QString Server::databasePathIn(const QString& dataDir)
 
 Result<std::unique_ptr<Database>> Server::openDatabase(const QString& dataDir)
 {
-    const QString directory = dataDirectory(dataDir);
-    if (directory.isEmpty() || !QDir().mkpath(directory)) {
+    const QString directory = QDir::cleanPath(dataDirectory(dataDir));
+    const QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
+    // A new data directory is made owner-only at once, not after.
+    if (directory.isEmpty() || !QDir().mkpath(QFileInfo(directory).absolutePath())
+        || (!QFileInfo(directory).isDir() && !QDir().mkdir(directory, ownerOnly))) {
         return Error{QStringLiteral("data_dir"), QStringLiteral("cannot create the data directory \"%1\"").arg(directory)};
     }
-    QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile::setPermissions(directory, ownerOnly);
     return Database::open(databasePathIn(directory));
 }
 
@@ -108,6 +112,7 @@ Result<void> Server::start()
     options.requestTimeoutMs = m_config.requestTimeoutMs;
     options.idleTimeoutMs = m_config.idleTimeoutMs;
     options.maxConnections = m_config.maxConnections;
+    options.maxConnectionsPerSource = m_config.maxConnectionsPerSource;
     if (m_config.tlsEnabled()) {
         Result<QSslConfiguration> tls = HttpServer::loadTls(m_config.tlsCertFile, m_config.tlsKeyFile);
         if (!tls) {
@@ -152,8 +157,9 @@ Result<void> Server::start()
     notifications.retryPeriodMs = m_config.notificationRetryPeriodMs;
     notifications.attemptTimeoutMs = m_config.notificationTimeoutMs;
     notifications.maxInFlight = m_config.notificationConcurrency;
-    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl, notifications, m_config.denialBlock);
+    m_ciba = std::make_unique<CibaModule>(*m_database, m_publicUrl, notifications, m_config.cibaLimits());
     m_ciba->registerRoutes(*m_router);
+    m_opsApi->addMetricsSource([this] { return m_http ? m_http->renderMetrics() : QByteArray(); });
     m_opsApi->addMetricsSource([this] { return m_ciba->renderMetrics(); });
     if (m_config.demo) {
         DemoSite::Options demo;

@@ -107,6 +107,7 @@ int exportCommand(const QMap<QString, QString>& options, const ServerConfig& con
     // The summary never goes into the lines themselves.
     QTextStream& report = output.isEmpty() || output == QLatin1String("-") ? err : out;
     report << "Exported " << counts->requests << " request line(s) and " << counts->blocks << " block line(s)"
+           << (counts->locks > 0 ? QStringLiteral(" and %1 user-code lock line(s)").arg(counts->locks) : QString())
            << (&report == &out ? QStringLiteral(" to ") + output : QString()) << ".\n";
     return 0;
 }
@@ -172,7 +173,8 @@ int verifyCommand(const QString& filePath, const ServerConfig& config, QTextStre
             break;
         case AuditVerdict::Kind::Event:
             ++events;
-            out << "event     block (nothing signed)\n";
+            out << "event     " << (verdict.event == QLatin1String("block") ? "block" : "user-code lock")
+                << " (nothing signed)\n";
             break;
         case AuditVerdict::Kind::Failed:
             ++failures;

@@ -89,7 +89,7 @@ Result<AuditLog::Counts> AuditLog::exportLines(QIODevice& out, qint64 sinceMs, c
 
     query.prepare(QStringLiteral(
         "SELECT client_id, client_name, user_email, denials, last_denied_auth_req_id, started_at, ends_at, "
-        "devices_told, refused_requests FROM ciba_blocks WHERE started_at >= ? ORDER BY started_at, id"));
+        "devices_told, refused_requests, ignored FROM ciba_blocks WHERE started_at >= ? ORDER BY started_at, id"));
     query.addBindValue(sinceMs);
     if (!query.exec()) {
         return storage(query);
@@ -105,10 +105,36 @@ Result<AuditLog::Counts> AuditLog::exportLines(QIODevice& out, qint64 sinceMs, c
         block.endsAt = device::DeviceStatements::timestamp(query.value(6).toLongLong());
         block.devicesTold = query.value(7).toInt();
         block.refusedRequests = query.value(8).toInt();
+        block.ignored = query.value(9).toInt();
         if (!writeLine(out, block.toJson())) {
             return Error{QStringLiteral("io"), QStringLiteral("cannot write the export: %1").arg(out.errorString())};
         }
         ++counts.blocks;
+    }
+    query.finish();
+
+    query.prepare(QStringLiteral(
+        "SELECT scope, client_id, client_name, user_email, failures, started_at, ends_at, devices_told, refused_requests "
+        "FROM ciba_user_code_locks WHERE started_at >= ? ORDER BY started_at, id"));
+    query.addBindValue(sinceMs);
+    if (!query.exec()) {
+        return storage(query);
+    }
+    while (query.next()) {
+        AuditUserCodeLock lock;
+        lock.scope = query.value(0).toString();
+        lock.clientId = query.value(1).toString();
+        lock.clientName = query.value(2).toString();
+        lock.user = query.value(3).toString();
+        lock.failures = query.value(4).toInt();
+        lock.startedAt = device::DeviceStatements::timestamp(query.value(5).toLongLong());
+        lock.endsAt = device::DeviceStatements::timestamp(query.value(6).toLongLong());
+        lock.devicesTold = query.value(7).toInt();
+        lock.refusedRequests = query.value(8).toInt();
+        if (!writeLine(out, lock.toJson())) {
+            return Error{QStringLiteral("io"), QStringLiteral("cannot write the export: %1").arg(out.errorString())};
+        }
+        ++counts.locks;
     }
     return counts;
 }

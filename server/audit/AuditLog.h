@@ -2,8 +2,9 @@
 
 // The audit trail in the server's database, read for `handoff-server audit`:
 // every CIBA request with its decision (ciba_requests, joined with the deciding
-// device's registered key) and every prompt-bombing block (ciba_blocks), written
-// as AuditRecord / AuditBlock JSON lines; and the server's side of a line, for
+// device's registered key), every prompt-bombing block (ciba_blocks) and every
+// user-code lock (ciba_user_code_locks), written as AuditRecord / AuditBlock /
+// AuditUserCodeLock JSON lines; and the server's side of a line, for
 // AuditVerifier::Reference.
 
 #include "core/common/Result.h"
@@ -26,9 +27,10 @@ public:
     struct Counts final {
         int requests = 0;
         int blocks = 0;
+        int locks = 0;
     };
     // Request lines oldest first (requested at or after `sinceMs`), then block lines
-    // (started at or after it). `fallbackServer` names the server for decisions stored
+    // and user-code lock lines (started at or after it). `fallbackServer` names the server for decisions stored
     // before the server identity was recorded with each one.
     Result<Counts> exportLines(QIODevice& out, qint64 sinceMs, const QString& fallbackServer, qint64 nowMs);
 

@@ -135,7 +135,24 @@ QJsonObject AuditBlock::toJson() const
         {QStringLiteral("client_name"), clientName},
         {QStringLiteral("user"), user},
         {QStringLiteral("denials"), denials},
+        {QStringLiteral("ignored"), ignored},
         {QStringLiteral("last_denied_auth_req_id"), lastDeniedAuthReqId},
+        {QStringLiteral("started_at"), startedAt},
+        {QStringLiteral("ends_at"), endsAt},
+        {QStringLiteral("devices_told"), devicesTold},
+        {QStringLiteral("refused_requests"), refusedRequests},
+    };
+}
+
+QJsonObject AuditUserCodeLock::toJson() const
+{
+    return QJsonObject{
+        {QStringLiteral("type"), typeName()},
+        {QStringLiteral("scope"), scope},
+        {QStringLiteral("client_id"), clientId},
+        {QStringLiteral("client_name"), clientName},
+        {QStringLiteral("user"), user},
+        {QStringLiteral("failures"), failures},
         {QStringLiteral("started_at"), startedAt},
         {QStringLiteral("ends_at"), endsAt},
         {QStringLiteral("devices_told"), devicesTold},

@@ -14,7 +14,12 @@
 // secret or hash.
 //
 // A block line ("type":"block") records a prompt-bombing block: client, user,
-// denials, the denial that triggered it, start, end, devices told, requests refused.
+// denials (denied and unanswered requests), how many of them went unanswered, the
+// refusal that triggered it, start, end, devices told, requests refused.
+//
+// A user-code lock line ("type":"user_code_lock") records a lock after wrong user
+// codes: scope ("user": that person's code; "client": that client's use of codes),
+// client, user, wrong codes, start, end, devices told, requests refused.
 
 #include "core/common/Result.h"
 #include "core/device/ApprovalRequest.h"
@@ -54,6 +59,7 @@ struct AuditBlock final {
     QString clientName;
     QString user;
     int denials = 0;
+    int ignored = 0;
     QString lastDeniedAuthReqId;
     QString startedAt;
     QString endsAt;
@@ -62,6 +68,21 @@ struct AuditBlock final {
 
     QJsonObject toJson() const;
     static QString typeName() { return QStringLiteral("block"); }
+};
+
+struct AuditUserCodeLock final {
+    QString scope; // "user" or "client"
+    QString clientId;
+    QString clientName;
+    QString user;
+    int failures = 0;
+    QString startedAt;
+    QString endsAt;
+    int devicesTold = 0;
+    int refusedRequests = 0;
+
+    QJsonObject toJson() const;
+    static QString typeName() { return QStringLiteral("user_code_lock"); }
 };
 
 } // namespace handoff::server

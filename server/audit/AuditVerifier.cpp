@@ -38,8 +38,9 @@ AuditVerdict AuditVerifier::verifyLine(QByteArrayView line, const Reference* ref
     }
     const QJsonObject object = document.object();
     const QString type = object.value(QStringLiteral("type")).toString();
-    if (type == AuditBlock::typeName()) {
+    if (type == AuditBlock::typeName() || type == AuditUserCodeLock::typeName()) {
         verdict.kind = AuditVerdict::Kind::Event;
+        verdict.event = type;
         return verdict;
     }
     if (type != AuditRecord::typeName()) {

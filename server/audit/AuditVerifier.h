@@ -29,6 +29,7 @@ struct AuditVerdict final {
     QString authReqId;
     QString outcome;
     QString deviceId;
+    QString event; // the line type of an Event ("block", "user_code_lock")
 };
 
 class AuditVerifier final {

@@ -7,13 +7,17 @@
 #include "server/ciba/ClientAuthenticator.h"
 #include "server/ciba/ClientStore.h"
 #include "server/ciba/DenialBlocker.h"
+#include "server/ciba/NotificationOutbox.h"
 #include "server/ciba/NotificationPayload.h"
 #include "server/ciba/ServerKey.h"
 #include "server/ciba/TokenIssuer.h"
 #include "server/ciba/TokenStatusApi.h"
+#include "server/ciba/UserCodeChecker.h"
+#include "server/ciba/UserCodeGuard.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
 #include "server/device/UserStore.h"
+#include "server/http/DeferredResponse.h"
 #include "server/store/Database.h"
 
 #include <QDateTime>
@@ -44,16 +48,30 @@ bool isScopeToken(const QString& token)
 
 } // namespace
 
-CibaApi::CibaApi(Database& database, ClientStore& clients, UserStore& users, DeviceStore& devices, DeviceHub& hub,
-                 TokenIssuer& tokens, DenialBlocker& denialBlocker, QString issuer)
-    : m_database(database)
-    , m_clients(clients)
-    , m_users(users)
-    , m_devices(devices)
-    , m_hub(hub)
-    , m_tokens(tokens)
-    , m_denialBlocker(denialBlocker)
+// A request that passed every check of its form, waiting for its user_code check
+// (if any) before it is made.
+struct CibaApi::Authorization final {
+    ClientRecord client;
+    UserRecord user;
+    QString scope;
+    QString bindingMessage;
+    QString notificationToken;
+    int expiresIn = DefaultExpirySeconds;
+};
+
+CibaApi::CibaApi(const Parts& parts, QString issuer, int requestsPerMinute)
+    : m_database(parts.database)
+    , m_clients(parts.clients)
+    , m_users(parts.users)
+    , m_devices(parts.devices)
+    , m_hub(parts.hub)
+    , m_tokens(parts.tokens)
+    , m_outbox(parts.outbox)
+    , m_denialBlocker(parts.denialBlocker)
+    , m_userCodes(parts.userCodes)
+    , m_codeChecker(parts.codeChecker)
     , m_issuer(std::move(issuer))
+    , m_rateLimiter(requestsPerMinute)
 {
 }
 
@@ -67,6 +85,15 @@ void CibaApi::registerRoutes(Router& router)
     router.add("GET", "/jwks", [this](const HttpRequest&, const QStringList&) { return jwks(); });
     router.add("GET", "/.well-known/openid-configuration",
                [this](const HttpRequest&, const QStringList&) { return discovery(); });
+    // OpenID Connect Discovery requires an authorization endpoint; this OP has no
+    // front channel, so the one it names tells whoever comes why (never redirecting).
+    const auto noFrontChannel = [](const HttpRequest&, const QStringList&) {
+        return oauthError(400, QStringLiteral("unsupported_response_type"),
+                          QStringLiteral("this server has no browser sign-in: it authenticates people only through "
+                                         "CIBA (POST /bc-authorize)"));
+    };
+    router.add("GET", "/authorize", noFrontChannel);
+    router.add("POST", "/authorize", noFrontChannel);
 }
 
 HttpResponse CibaApi::discovery()
@@ -76,6 +103,9 @@ HttpResponse CibaApi::discovery()
     HttpResponse response = HttpResponse::json(
         200, QJsonObject{
                  {QStringLiteral("issuer"), m_issuer},
+                 // Required by OpenID Connect Discovery 3; no response type is served there (docs/ciba.md).
+                 {QStringLiteral("authorization_endpoint"), endpoint("/authorize")},
+                 {QStringLiteral("response_types_supported"), QJsonArray()},
                  {QStringLiteral("backchannel_authentication_endpoint"), endpoint("/bc-authorize")},
                  {QStringLiteral("token_endpoint"), endpoint("/token")},
                  {QStringLiteral("jwks_uri"), endpoint("/jwks")},
@@ -157,6 +187,7 @@ HttpResponse CibaApi::token(const HttpRequest& request)
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
 
     if (status == QLatin1String("denied")) {
+        supersedePing(authReqId, now);
         return oauthError(400, QStringLiteral("access_denied"), QStringLiteral("the person denied the request"));
     }
     if (status == QLatin1String("pending")) {
@@ -164,21 +195,25 @@ HttpResponse CibaApi::token(const HttpRequest& request)
             return oauthError(400, QStringLiteral("expired_token"), QStringLiteral("the request expired; make a new one"));
         }
         const bool tooFast = lastPoll && now - *lastPoll < qint64(interval) * 1000 - 250;
+        // Each slow_down adds a step, up to a ceiling: a client that keeps polling
+        // early is slowed, not made to wait for ever.
+        const int slower =
+            std::min(interval + SlowDownStepSeconds, std::max(interval, client.pollInterval + MaxSlowDownSeconds));
         QSqlQuery poll(m_database.handle());
         poll.prepare(QStringLiteral("UPDATE ciba_requests SET last_poll_at = ?, poll_interval = ? WHERE auth_req_id = ?"));
         poll.addBindValue(now);
-        poll.addBindValue(tooFast ? interval + SlowDownStepSeconds : interval);
+        poll.addBindValue(tooFast ? slower : interval);
         poll.addBindValue(authReqId);
         if (!poll.exec()) {
             return serverError(poll.lastError().text());
         }
         if (tooFast) {
-            return oauthError(400, QStringLiteral("slow_down"),
-                              QStringLiteral("poll at most every %1 s").arg(interval + SlowDownStepSeconds));
+            return oauthError(400, QStringLiteral("slow_down"), QStringLiteral("poll at most every %1 s").arg(slower));
         }
         return oauthError(400, QStringLiteral("authorization_pending"), QStringLiteral("the person has not answered yet"));
     }
     if (status != QLatin1String("approved")) {
+        supersedePing(authReqId, now);
         return oauthError(400, QStringLiteral("expired_token"), QStringLiteral("the request expired; make a new one"));
     }
 
@@ -193,6 +228,7 @@ HttpResponse CibaApi::token(const HttpRequest& request)
     if (redeem.numRowsAffected() != 1) {
         return invalidGrant;
     }
+    supersedePing(authReqId, now);
     Result<IssuedTokens> tokens = m_tokens.issue(TokenGrant{authReqId, client.id, userId, scope, decidedAt}, now);
     if (!tokens) {
         return serverError(tokens.error().message);
@@ -201,6 +237,24 @@ HttpResponse CibaApi::token(const HttpRequest& request)
     HttpResponse response = HttpResponse::json(200, TokenIssuer::tokenResponse(*tokens));
     response.setHeader("Pragma", "no-cache");
     return response;
+}
+
+void CibaApi::supersedePing(const QString& authReqId, qint64 nowMs)
+{
+    Result<bool> superseded = m_outbox.supersede(authReqId, nowMs);
+    if (!superseded) {
+        qCWarning(lcCibaApi).noquote() << superseded.error().message;
+    } else if (*superseded) {
+        qCInfo(lcCibaApi).noquote() << "the client fetched the outcome at /token: its ping is no longer sent";
+    }
+}
+
+QByteArray CibaApi::renderMetrics() const
+{
+    return "# HELP handoff_ciba_rate_limited_total /bc-authorize calls refused for coming faster than the client's rate.\n"
+           "# TYPE handoff_ciba_rate_limited_total counter\n"
+           "handoff_ciba_rate_limited_total "
+           + QByteArray::number(m_rateLimited) + '\n';
 }
 
 HttpResponse CibaApi::serverError(const QString& detail)
@@ -227,6 +281,18 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
     const QMap<QString, QString>& form = call->form;
     const ClientRecord& client = call->client;
+
+    // Every call counts, whatever it asks: a client cannot probe or prompt at will.
+    int retryAfter = 0;
+    if (!m_rateLimiter.tryAcquire(client.id, &retryAfter)) {
+        ++m_rateLimited;
+        HttpResponse response = oauthError(429, QStringLiteral("slow_down"),
+                                           QStringLiteral("this client sends requests faster than the server takes them; "
+                                                          "try again in %1 s")
+                                               .arg(retryAfter));
+        response.setHeader("Retry-After", QByteArray::number(retryAfter));
+        return response;
+    }
 
     // scope: required, must hold openid (CIBA Core 7.1).
     if (!form.contains(QStringLiteral("scope"))) {
@@ -296,19 +362,74 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     if (!user->has_value()) {
         return oauthError(400, QStringLiteral("unknown_user_id"), QStringLiteral("login_hint names no user of this server"));
     }
-    if ((*user)->hasUserCode) {
-        if (!form.contains(QStringLiteral("user_code"))) {
-            return oauthError(400, QStringLiteral("missing_user_code"), QStringLiteral("this user requires a user_code"));
-        }
-        Result<bool> codeOk = m_users.checkUserCode((*user)->id, form.value(QStringLiteral("user_code")));
-        if (!codeOk) {
-            return serverError(codeOk.error().message);
-        }
-        if (!*codeOk) {
-            return oauthError(400, QStringLiteral("invalid_user_code"), QStringLiteral("the user_code is wrong"));
-        }
+    Authorization authorization;
+    authorization.client = client;
+    authorization.user = **user;
+    authorization.scope = scopes.join(QLatin1Char(' '));
+    authorization.bindingMessage = bindingMessage;
+    authorization.notificationToken = notificationToken;
+    authorization.expiresIn = expiresIn;
+    if (!(*user)->hasUserCode) {
+        return authorize(authorization);
     }
-    Result<QList<DeviceRecord>> devices = m_devices.listForUser((*user)->id, false);
+    if (!form.contains(QStringLiteral("user_code"))) {
+        return oauthError(400, QStringLiteral("missing_user_code"), QStringLiteral("this user requires a user_code"));
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const Result<std::optional<QString>> locked = m_userCodes.refusal(client.id, (*user)->id, now);
+    if (!locked) {
+        return serverError(locked.error().message);
+    }
+    if (*locked) {
+        return oauthError(403, QStringLiteral("access_denied"), **locked);
+    }
+    Result<std::optional<StoredUserCode>> stored = m_users.userCode((*user)->id);
+    if (!stored) {
+        return serverError(stored.error().message);
+    }
+    if (!stored->has_value()) {
+        return authorize(authorization); // the code was removed a moment ago
+    }
+    const Result<bool> begun = m_userCodes.begin(client.id, (*user)->id, now);
+    if (!begun) {
+        return serverError(begun.error().message);
+    }
+    const auto busy = [](const QString& why) {
+        HttpResponse response = oauthError(429, QStringLiteral("slow_down"), why);
+        response.setHeader("Retry-After", "1");
+        return response;
+    };
+    if (!*begun) {
+        return busy(QStringLiteral("earlier user_code checks for this person or from this client are still under way; "
+                                   "try again in a moment"));
+    }
+    // The derivation is slow on purpose: it runs on a worker thread, and the answer follows.
+    auto deferred = std::make_shared<DeferredResponse>();
+    const bool queued = m_codeChecker.check(**stored, form.value(QStringLiteral("user_code")),
+                                            [this, deferred, authorization](bool matches) {
+                                                if (matches) {
+                                                    m_userCodes.right(authorization.client.id, authorization.user.id);
+                                                    deferred->resolve(authorize(authorization));
+                                                    return;
+                                                }
+                                                const QString why = m_userCodes.wrong(
+                                                    authorization.client, authorization.user,
+                                                    QDateTime::currentMSecsSinceEpoch());
+                                                deferred->resolve(
+                                                    oauthError(400, QStringLiteral("invalid_user_code"), why));
+                                            });
+    if (!queued) {
+        m_userCodes.right(client.id, (*user)->id); // nothing was checked
+        return busy(QStringLiteral("the server is checking many user codes at the moment; try again in a moment"));
+    }
+    return HttpResponse::later(deferred);
+}
+
+HttpResponse CibaApi::authorize(const Authorization& authorization)
+{
+    const ClientRecord& client = authorization.client;
+    const UserRecord& user = authorization.user;
+    Result<QList<DeviceRecord>> devices = m_devices.listForUser(user.id, false);
     if (!devices) {
         return serverError(devices.error().message);
     }
@@ -317,7 +438,7 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const Result<std::optional<QString>> refusal = m_denialBlocker.refusal(client.id, (*user)->id, now);
+    const Result<std::optional<QString>> refusal = m_denialBlocker.refusal(client.id, user.id, now);
     if (!refusal) {
         return serverError(refusal.error().message);
     }
@@ -326,7 +447,7 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
     QSqlQuery query(m_database.handle());
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM ciba_requests WHERE user_id = ? AND status = 'pending' AND expires_at > ?"));
-    query.addBindValue((*user)->id);
+    query.addBindValue(user.id);
     query.addBindValue(now);
     if (!query.exec() || !query.next()) {
         return serverError(query.lastError().text());
@@ -343,7 +464,7 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     }
     // Whole seconds, so that the times the device signs are exactly the stored ones.
     const qint64 requestedAt = now - now % 1000;
-    const qint64 expiresAt = requestedAt + qint64(expiresIn) * 1000;
+    const qint64 expiresAt = requestedAt + qint64(authorization.expiresIn) * 1000;
     QSqlQuery insert(m_database.handle());
     insert.prepare(QStringLiteral(
         "INSERT INTO ciba_requests (auth_req_id, client_id, client_name, user_id, user_email, scope, binding_message, "
@@ -352,11 +473,11 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     insert.addBindValue(QString::fromLatin1(*authReqId));
     insert.addBindValue(client.id);
     insert.addBindValue(client.name);
-    insert.addBindValue((*user)->id);
-    insert.addBindValue((*user)->email);
-    insert.addBindValue(scopes.join(QLatin1Char(' ')));
-    insert.addBindValue(bindingMessage.isEmpty() ? QStringLiteral("") : bindingMessage);
-    insert.addBindValue(notificationToken.isEmpty() ? QStringLiteral("") : notificationToken);
+    insert.addBindValue(user.id);
+    insert.addBindValue(user.email);
+    insert.addBindValue(authorization.scope);
+    insert.addBindValue(authorization.bindingMessage.isEmpty() ? QStringLiteral("") : authorization.bindingMessage);
+    insert.addBindValue(authorization.notificationToken.isEmpty() ? QStringLiteral("") : authorization.notificationToken);
     insert.addBindValue(requestedAt);
     insert.addBindValue(expiresAt);
     insert.addBindValue(client.pollInterval);
@@ -371,16 +492,17 @@ HttpResponse CibaApi::backchannelAuthenticate(const HttpRequest& request)
     approval.authReqId = QString::fromLatin1(*authReqId);
     approval.clientId = client.id;
     approval.clientName = client.name;
-    approval.user = (*user)->email;
-    approval.scope = scopes.join(QLatin1Char(' '));
-    approval.bindingMessage = bindingMessage;
+    approval.user = user.email;
+    approval.scope = authorization.scope;
+    approval.bindingMessage = authorization.bindingMessage;
     approval.requestedAt = device::DeviceStatements::timestamp(requestedAt);
     approval.expiresAt = device::DeviceStatements::timestamp(expiresAt);
-    const int reached = m_hub.sendToUser((*user)->id, approval.toJson());
-    qCInfo(lcCibaApi).noquote() << "CIBA request from client" << client.id << "for user" << (*user)->id << "sent to"
+    const int reached = m_hub.sendToUser(user.id, approval.toJson());
+    qCInfo(lcCibaApi).noquote() << "CIBA request from client" << client.id << "for user" << user.id << "sent to"
                                 << reached << "device connection(s)";
 
-    QJsonObject answer{{QStringLiteral("auth_req_id"), approval.authReqId}, {QStringLiteral("expires_in"), expiresIn}};
+    QJsonObject answer{{QStringLiteral("auth_req_id"), approval.authReqId},
+                       {QStringLiteral("expires_in"), authorization.expiresIn}};
     if (client.mode != QLatin1String("push")) {
         answer.insert(QStringLiteral("interval"), client.pollInterval);
     }

@@ -12,6 +12,8 @@
 #include "server/ciba/RequestExpiry.h"
 #include "server/ciba/TokenIssuer.h"
 #include "server/ciba/TokenStatusApi.h"
+#include "server/ciba/UserCodeChecker.h"
+#include "server/ciba/UserCodeGuard.h"
 #include "server/device/DeviceApi.h"
 #include "server/device/DeviceHub.h"
 #include "server/device/DeviceStore.h"
@@ -28,7 +30,7 @@ Q_LOGGING_CATEGORY(lcCiba, "handoff.ciba", QtInfoMsg)
 }
 
 CibaModule::CibaModule(Database& database, const QUrl& publicUrl, const NotificationSettings& notifications,
-                       const DenialBlockPolicy& denialBlock)
+                       const CibaLimits& limits)
     : m_users(std::make_unique<UserStore>(database))
     , m_devices(std::make_unique<DeviceStore>(database))
     , m_clients(std::make_unique<ClientStore>(database))
@@ -37,9 +39,13 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl, const Notifica
     , m_deviceApi(std::make_unique<DeviceApi>(*m_devices, *m_users,
                                               device::DeviceStatements::serverIdentity(publicUrl)))
     , m_deviceHub(std::make_unique<DeviceHub>(*m_devices, *m_users, device::DeviceStatements::serverIdentity(publicUrl)))
-    , m_blocker(std::make_unique<DenialBlocker>(database, *m_deviceHub, denialBlock))
-    , m_cibaApi(std::make_unique<CibaApi>(database, *m_clients, *m_users, *m_devices, *m_deviceHub, *m_tokens, *m_blocker,
-                                          publicUrl.toString(QUrl::FullyEncoded)))
+    , m_blocker(std::make_unique<DenialBlocker>(database, *m_deviceHub, limits.denialBlock))
+    , m_userCodes(std::make_unique<UserCodeGuard>(database, *m_deviceHub, limits.userCodeLock))
+    , m_codeChecker(std::make_unique<UserCodeChecker>())
+    , m_cibaApi(std::make_unique<CibaApi>(
+          CibaApi::Parts{database, *m_clients, *m_users, *m_devices, *m_deviceHub, *m_tokens, *m_outbox, *m_blocker,
+                         *m_userCodes, *m_codeChecker},
+          publicUrl.toString(QUrl::FullyEncoded), limits.requestsPerMinute))
     , m_approvals(std::make_unique<ApprovalService>(database, *m_deviceHub, *m_outbox,
                                                     device::DeviceStatements::serverIdentity(publicUrl)))
     , m_dispatcher(std::make_unique<NotificationDispatcher>(*m_outbox, *m_tokens, notifications))
@@ -62,11 +68,15 @@ CibaModule::CibaModule(Database& database, const QUrl& publicUrl, const Notifica
     m_cibaApi->setRequestCreatedHook([this](qint64 expiresAtMs) { m_expiry->requestCreated(expiresAtMs); });
     QObject::connect(m_expiry.get(), &RequestExpiry::notificationsQueued, m_dispatcher.get(),
                      &NotificationDispatcher::wake);
+    // An unanswered prompt counts toward the prompt-bombing block like a denial.
+    QObject::connect(m_expiry.get(), &RequestExpiry::requestExpired, m_expiry.get(),
+                     [this](const QString& authReqId, qint64 nowMs) { m_blocker->onExpired(authReqId, nowMs); });
     m_deviceHub->setHistoryProvider([this](const QString& userId) { return m_history->message(userId); });
 }
 
 CibaModule::~CibaModule()
 {
+    m_codeChecker.reset(); // its answers call into the API below
     m_expiry.reset();
     m_dispatcher.reset();
     m_deviceHub.reset(); // sockets first: they call into the services below
@@ -99,7 +109,7 @@ void CibaModule::shutdown()
 
 QByteArray CibaModule::renderMetrics()
 {
-    return m_dispatcher->renderMetrics();
+    return m_dispatcher->renderMetrics() + m_userCodes->renderMetrics() + m_cibaApi->renderMetrics();
 }
 
 void CibaModule::registerRoutes(Router& router)

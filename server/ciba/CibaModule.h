@@ -5,7 +5,7 @@
 // device channel, the CIBA endpoints, the expiry of unanswered requests and the
 // delivery of ping and push notifications.
 
-#include "server/ciba/DenialBlockPolicy.h"
+#include "server/ciba/CibaLimits.h"
 #include "server/ciba/NotificationSettings.h"
 #include "server/http/Router.h"
 #include "server/store/SessionRecord.h"
@@ -32,12 +32,14 @@ class NotificationOutbox;
 class RequestExpiry;
 class TokenIssuer;
 class TokenStatusApi;
+class UserCodeChecker;
+class UserCodeGuard;
 class UserStore;
 
 class CibaModule final {
 public:
     CibaModule(Database& database, const QUrl& publicUrl, const NotificationSettings& notifications = {},
-               const DenialBlockPolicy& denialBlock = {});
+               const CibaLimits& limits = {});
 
     ~CibaModule();
     Q_DISABLE_COPY_MOVE(CibaModule)
@@ -63,6 +65,8 @@ private:
     std::unique_ptr<DeviceApi> m_deviceApi;
     std::unique_ptr<DeviceHub> m_deviceHub;
     std::unique_ptr<DenialBlocker> m_blocker;
+    std::unique_ptr<UserCodeGuard> m_userCodes;
+    std::unique_ptr<UserCodeChecker> m_codeChecker;
     std::unique_ptr<CibaApi> m_cibaApi;
     std::unique_ptr<ApprovalService> m_approvals;
     std::unique_ptr<NotificationDispatcher> m_dispatcher;

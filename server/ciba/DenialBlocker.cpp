@@ -40,14 +40,14 @@ QString DenialBlocker::describeDuration(qint64 ms)
     return seconds == 1 ? QStringLiteral("1 second") : QStringLiteral("%1 seconds").arg(seconds);
 }
 
-void DenialBlocker::onDenied(const QString& authReqId, qint64 nowMs)
+void DenialBlocker::onRefused(const QString& authReqId, qint64 nowMs)
 {
     QSqlQuery query(m_database.handle());
     query.prepare(QStringLiteral("SELECT client_id, client_name, user_id, user_email FROM ciba_requests "
-                                 "WHERE auth_req_id = ? AND status = 'denied'"));
+                                 "WHERE auth_req_id = ? AND status IN ('denied', 'expired')"));
     query.addBindValue(authReqId);
     if (!query.exec() || !query.next()) {
-        qCWarning(lcBlock).noquote() << "cannot read a denied request:" << query.lastError().text();
+        qCWarning(lcBlock).noquote() << "cannot read a refused request:" << query.lastError().text();
         return;
     }
     const QString clientId = query.value(0).toString();
@@ -70,16 +70,22 @@ void DenialBlocker::onDenied(const QString& authReqId, qint64 nowMs)
     if (lastEnd > nowMs) {
         return; // already blocked: a request asked before the block was denied now
     }
-    query.prepare(QStringLiteral("SELECT COUNT(*) FROM ciba_requests WHERE client_id = ? AND user_id = ? "
-                                 "AND status = 'denied' AND decided_at > ?"));
+    // A denial counts from when it was decided, an unanswered request from when it expired.
+    const qint64 since = std::max(nowMs - qint64(m_policy.windowMs), lastStart);
+    query.prepare(QStringLiteral(
+        "SELECT COALESCE(SUM(status = 'denied'), 0), COALESCE(SUM(status = 'expired'), 0) "
+        "FROM ciba_requests WHERE client_id = ? AND user_id = ? "
+        "AND ((status = 'denied' AND decided_at > ?) OR (status = 'expired' AND expires_at > ?))"));
     query.addBindValue(clientId);
     query.addBindValue(userId);
-    query.addBindValue(std::max(nowMs - qint64(m_policy.windowMs), lastStart));
+    query.addBindValue(since);
+    query.addBindValue(since);
     if (!query.exec() || !query.next()) {
         qCWarning(lcBlock).noquote() << "cannot count denials:" << query.lastError().text();
         return;
     }
-    const int denials = query.value(0).toInt();
+    const int ignored = query.value(1).toInt();
+    const int denials = query.value(0).toInt() + ignored;
     query.finish();
     if (denials < m_policy.denials) {
         return;
@@ -87,7 +93,8 @@ void DenialBlocker::onDenied(const QString& authReqId, qint64 nowMs)
 
     const qint64 endsAt = nowMs + m_policy.blockMs;
     const QString message =
-        QStringLiteral("You denied %1 requests from %2 within %3, so Handoff stops it from asking you for %4 (until %5).")
+        QStringLiteral("You %1 %2 requests from %3 within %4, so Handoff stops it from asking you for %5 (until %6).")
+            .arg(ignored > 0 ? QStringLiteral("denied or did not answer") : QStringLiteral("denied"))
             .arg(denials)
             .arg(clientName, describeDuration(m_policy.windowMs), describeDuration(m_policy.blockMs), clockTime(endsAt));
     const int told = m_hub.sendToUser(userId, QJsonObject{{QStringLiteral("type"), QStringLiteral("notice")},
@@ -99,7 +106,7 @@ void DenialBlocker::onDenied(const QString& authReqId, qint64 nowMs)
     QSqlQuery insert(m_database.handle());
     insert.prepare(QStringLiteral(
         "INSERT INTO ciba_blocks (client_id, client_name, user_id, user_email, denials, last_denied_auth_req_id, "
-        "started_at, ends_at, devices_told) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "started_at, ends_at, devices_told, ignored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.addBindValue(clientId);
     insert.addBindValue(clientName);
     insert.addBindValue(userId);
@@ -109,19 +116,21 @@ void DenialBlocker::onDenied(const QString& authReqId, qint64 nowMs)
     insert.addBindValue(nowMs);
     insert.addBindValue(endsAt);
     insert.addBindValue(told);
+    insert.addBindValue(ignored);
     if (!insert.exec()) {
         qCWarning(lcBlock).noquote() << "cannot record a block:" << insert.lastError().text();
         return;
     }
     qCInfo(lcBlock).noquote() << "blocked client" << clientId << "for user" << userId << "after" << denials
-                              << "denials; told" << told << "device connection(s)";
+                              << "denied or unanswered requests (" << ignored << "unanswered); told" << told
+                              << "device connection(s)";
 }
 
 Result<std::optional<QString>> DenialBlocker::refusal(const QString& clientId, const QString& userId, qint64 nowMs)
 {
     QSqlQuery query(m_database.handle());
-    query.prepare(QStringLiteral("SELECT id, ends_at, denials FROM ciba_blocks WHERE client_id = ? AND user_id = ? "
-                                 "AND ends_at > ? ORDER BY ends_at DESC LIMIT 1"));
+    query.prepare(QStringLiteral("SELECT id, ends_at, denials, ignored FROM ciba_blocks "
+                                 "WHERE client_id = ? AND user_id = ? AND ends_at > ? ORDER BY ends_at DESC LIMIT 1"));
     query.addBindValue(clientId);
     query.addBindValue(userId);
     query.addBindValue(nowMs);
@@ -134,6 +143,7 @@ Result<std::optional<QString>> DenialBlocker::refusal(const QString& clientId, c
     const qint64 id = query.value(0).toLongLong();
     const qint64 endsAt = query.value(1).toLongLong();
     const int denials = query.value(2).toInt();
+    const int ignored = query.value(3).toInt();
     query.finish();
     QSqlQuery count(m_database.handle());
     count.prepare(QStringLiteral("UPDATE ciba_blocks SET refused_requests = refused_requests + 1 WHERE id = ?"));
@@ -142,7 +152,8 @@ Result<std::optional<QString>> DenialBlocker::refusal(const QString& clientId, c
         qCWarning(lcBlock).noquote() << "cannot count a refused request:" << count.lastError().text();
     }
     return std::optional<QString>(
-        QStringLiteral("the person denied %1 of this client's requests within %2; it may ask them again after %3")
+        QStringLiteral("the person %1 %2 of this client's requests within %3; it may ask them again after %4")
+            .arg(ignored > 0 ? QStringLiteral("denied or did not answer") : QStringLiteral("denied"))
             .arg(denials)
             .arg(describeDuration(m_policy.windowMs), SessionJson::timestamp(endsAt + 999)));
 }

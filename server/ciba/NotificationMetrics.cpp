@@ -20,7 +20,7 @@ QByteArray NotificationMetrics::render(const QMap<QString, qint64>& outboxByStat
     }
     out += "# HELP handoff_ciba_notifications CIBA notifications in the outbox by state.\n"
            "# TYPE handoff_ciba_notifications gauge\n";
-    for (const char* state : {"pending", "delivered", "failed"}) {
+    for (const char* state : {"pending", "delivered", "failed", "superseded"}) {
         out += QByteArray("handoff_ciba_notifications{state=\"") + state + "\"} "
                + QByteArray::number(outboxByState.value(QString::fromLatin1(state))) + '\n';
     }

@@ -140,6 +140,19 @@ Result<void> NotificationOutbox::markFailed(const QString& authReqId, qint64 now
     return {};
 }
 
+Result<bool> NotificationOutbox::supersede(const QString& authReqId, qint64 nowMs)
+{
+    QSqlQuery query(m_database.handle());
+    query.prepare(QStringLiteral("UPDATE ciba_notifications SET state = 'superseded', finished_at = ? "
+                                 "WHERE auth_req_id = ? AND state = 'pending' AND mode = 'ping'"));
+    query.addBindValue(nowMs);
+    query.addBindValue(authReqId);
+    if (!query.exec()) {
+        return sqlError(QStringLiteral("cannot record that the ping is no longer needed"), query);
+    }
+    return query.numRowsAffected() == 1;
+}
+
 Result<int> NotificationOutbox::makePendingDue(qint64 nowMs)
 {
     QSqlQuery query(m_database.handle());
@@ -171,7 +184,10 @@ Result<QMap<QString, qint64>> NotificationOutbox::countByState()
     if (!query.exec(QStringLiteral("SELECT state, COUNT(*) FROM ciba_notifications GROUP BY state"))) {
         return sqlError(QStringLiteral("cannot count notifications"), query);
     }
-    QMap<QString, qint64> counts{{QStringLiteral("pending"), 0}, {QStringLiteral("delivered"), 0}, {QStringLiteral("failed"), 0}};
+    QMap<QString, qint64> counts{{QStringLiteral("pending"), 0},
+                                 {QStringLiteral("delivered"), 0},
+                                 {QStringLiteral("failed"), 0},
+                                 {QStringLiteral("superseded"), 0}};
     while (query.next()) {
         counts.insert(query.value(0).toString(), query.value(1).toLongLong());
     }

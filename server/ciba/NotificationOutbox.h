@@ -5,8 +5,9 @@
 // state (approved, denied, expired) gets one row, written by enqueue() inside the
 // caller's transaction that records the state, so a crash can never keep the
 // state and lose the notification. A row is pending until an attempt is answered
-// 2xx (delivered) or the retries run out (failed, with the last error); it is
-// never deleted. The client notification token is read from the request at send
+// 2xx (delivered), the retries run out (failed, with the last error) or, for a
+// ping, the client fetched the outcome from /token first (superseded: a ping only
+// says "come and fetch it"); it is never deleted. The client notification token is read from the request at send
 // time and never copied.
 
 #include "core/common/Result.h"
@@ -52,11 +53,14 @@ public:
     Result<void> markDelivered(const QString& authReqId, qint64 nowMs, bool redeemed);
     Result<void> scheduleRetry(const QString& authReqId, qint64 nextAttemptAtMs, const QString& error);
     Result<void> markFailed(const QString& authReqId, qint64 nowMs, const QString& error);
+    // The client fetched the outcome at /token: a pending ping of this request is
+    // not sent any more. True when there was one.
+    Result<bool> supersede(const QString& authReqId, qint64 nowMs);
 
     // Everything pending becomes due now (after a start).
     Result<int> makePendingDue(qint64 nowMs);
     Result<std::optional<qint64>> nextDue();
-    // "pending", "delivered", "failed" -> rows.
+    // "pending", "delivered", "failed", "superseded" -> rows.
     Result<QMap<QString, qint64>> countByState();
 
 private:

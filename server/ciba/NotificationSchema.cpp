@@ -12,7 +12,7 @@ const QList<const char*>& NotificationSchema::migrationStatements()
         " auth_req_id TEXT PRIMARY KEY REFERENCES ciba_requests(auth_req_id),"
         " mode TEXT NOT NULL,"    // ping | push
         " outcome TEXT NOT NULL," // approved | denied | expired
-        " state TEXT NOT NULL,"   // pending | delivered | failed
+        " state TEXT NOT NULL,"   // pending | delivered | failed (| superseded, from migration 7 on)
         " attempts INTEGER NOT NULL DEFAULT 0,"
         " queued_at INTEGER NOT NULL,"
         " next_attempt_at INTEGER NOT NULL,"

@@ -127,6 +127,7 @@ int RequestExpiry::expireDue()
                                      {QStringLiteral("outcome"), QStringLiteral("expired")},
                                      {QStringLiteral("by_device"), QString()},
                                      {QStringLiteral("message"), QStringLiteral("This request expired before anyone answered.")}});
+        Q_EMIT requestExpired(request.authReqId, now);
     }
     if (queued) {
         Q_EMIT notificationsQueued();

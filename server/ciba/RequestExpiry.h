@@ -33,6 +33,8 @@ public:
 
 Q_SIGNALS:
     void notificationsQueued();
+    // `authReqId` expired unanswered (it counts toward the denial block).
+    void requestExpired(const QString& authReqId, qint64 nowMs);
 
 private:
     void onTimeout();

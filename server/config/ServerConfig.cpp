@@ -119,7 +119,7 @@ Result<void> parsePublicUrl(const QString& text, ServerConfig& config)
 using Setter = std::function<Result<void>(const QString& value, ServerConfig& config)>;
 
 // Where a setter puts its value: a member of ServerConfig (a pointer to it will
-// do) or of its nested denial-block policy (policyField).
+// do) or of its nested denial-block or user-code-lock policy (policyField).
 template <typename T>
 using Field = std::function<T&(ServerConfig& config)>;
 
@@ -127,6 +127,12 @@ template <typename T>
 Field<T> policyField(T DenialBlockPolicy::*member)
 {
     return [member](ServerConfig& config) -> T& { return config.denialBlock.*member; };
+}
+
+template <typename T>
+Field<T> policyField(T UserCodeLockPolicy::*member)
+{
+    return [member](ServerConfig& config) -> T& { return config.userCodeLock.*member; };
 }
 
 Setter durationSetter(const QString& name, Field<int> field, qint64 minMs)
@@ -225,8 +231,11 @@ const QList<OptionEntry>& entries()
             durationSetter(QStringLiteral("request-timeout"), &ServerConfig::requestTimeoutMs, 100));
         add("idle-timeout", "DURATION", "idle keep-alive connections close after this (default 60s)",
             durationSetter(QStringLiteral("idle-timeout"), &ServerConfig::idleTimeoutMs, 100));
-        add("max-connections", "N", "open connections at most (default 4096)",
+        add("max-connections", "N", "open connections at most, WebSockets included (default 4096)",
             intSetter(QStringLiteral("max-connections"), &ServerConfig::maxConnections, 1, 1'000'000));
+        add("max-connections-per-source", "N",
+            "open connections from one IPv4 address or IPv6 /64 at most, WebSockets included (default 256)",
+            intSetter(QStringLiteral("max-connections-per-source"), &ServerConfig::maxConnectionsPerSource, 1, 1'000'000));
         add("min-ttl", "SECONDS", "smallest session ttl accepted (default 30)",
             intSetter(QStringLiteral("min-ttl"), &ServerConfig::minTtlSeconds, 1, 86'400));
         add("max-ttl", "SECONDS", "largest session ttl accepted (default 3600)",
@@ -272,6 +281,17 @@ const QList<OptionEntry>& entries()
             durationSetter(QStringLiteral("denial-block-window"), policyField(&DenialBlockPolicy::windowMs), 100));
         add("denial-block-duration", "DURATION", "how long the client may not ask that person then (default 30m)",
             durationSetter(QStringLiteral("denial-block-duration"), policyField(&DenialBlockPolicy::blockMs), 100));
+        add("user-code-attempts", "N", "wrong user codes for one person that lock their code (default 5)",
+            intSetter(QStringLiteral("user-code-attempts"), policyField(&UserCodeLockPolicy::perUser), 1, 1000));
+        add("user-code-client-attempts", "N",
+            "wrong user codes from one CIBA client that stop it sending any (default 10)",
+            intSetter(QStringLiteral("user-code-client-attempts"), policyField(&UserCodeLockPolicy::perClient), 1, 10'000));
+        add("user-code-window", "DURATION", "time within which those wrong codes count (default 15m)",
+            durationSetter(QStringLiteral("user-code-window"), policyField(&UserCodeLockPolicy::windowMs), 100));
+        add("user-code-lock-duration", "DURATION", "how long such a lock holds (default 30m)",
+            durationSetter(QStringLiteral("user-code-lock-duration"), policyField(&UserCodeLockPolicy::lockMs), 100));
+        add("ciba-request-rate", "N", "backchannel authentication requests one CIBA client may make per minute (default 60)",
+            intSetter(QStringLiteral("ciba-request-rate"), &ServerConfig::cibaRequestsPerMinute, 1, 1'000'000));
         add("demo", "", "serve the Northwind Bank demo site under /demo/ (off by default)",
             switchSetter(QStringLiteral("demo"), &ServerConfig::demo));
         add("demo-code-file", "FILE", "with --demo, also write each one-time code to this file (for tests)",

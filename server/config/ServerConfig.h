@@ -5,7 +5,7 @@
 // flags over HANDOFF_* environment over a config file. Pure: no I/O.
 
 #include "core/common/Result.h"
-#include "server/ciba/DenialBlockPolicy.h"
+#include "server/ciba/CibaLimits.h"
 
 #include <QHostAddress>
 #include <QMap>
@@ -28,7 +28,8 @@ struct ServerConfig final {
     qint64 maxBodyBytes = 64 * 1024;
     int requestTimeoutMs = 15'000; // a started request must complete within this (slowloris)
     int idleTimeoutMs = 60'000;    // keep-alive connection with no request
-    int maxConnections = 4096;
+    int maxConnections = 4096;          // open sockets in all, HTTP and WebSocket
+    int maxConnectionsPerSource = 256;  // open sockets from one IPv4 address or IPv6 /64
 
     // Sessions
     int minTtlSeconds = 30;
@@ -54,8 +55,13 @@ struct ServerConfig final {
     int notificationRetryPeriodMs = 24 * 3600 * 1000;
     int notificationTimeoutMs = 10'000;
     int notificationConcurrency = 8; // attempts under way at once
-    // CIBA: the prompt-bombing block (defaults in DenialBlockPolicy)
+    // CIBA: the prompt-bombing block, the user_code lock and the per-client request
+    // rate (defaults in DenialBlockPolicy, UserCodeLockPolicy and CibaLimits)
     DenialBlockPolicy denialBlock;
+    UserCodeLockPolicy userCodeLock;
+    int cibaRequestsPerMinute = CibaLimits::DefaultRequestsPerMinute; // POST /bc-authorize per client
+
+    CibaLimits cibaLimits() const { return CibaLimits{denialBlock, userCodeLock, cibaRequestsPerMinute}; }
 
     // Demo site (server/demo/): off unless asked for
     bool demo = false;    // serve the Northwind Bank demo under /demo/

@@ -1,8 +1,7 @@
 #include "server/device/UserStore.h"
 
-#include "core/crypto/ConstantTime.h"
-#include "core/crypto/Digest.h"
 #include "core/crypto/Random.h"
+#include "server/device/UserCodeHash.h"
 #include "server/store/Database.h"
 
 #include <QDateTime>
@@ -14,26 +13,9 @@ namespace handoff::server {
 
 namespace {
 
-constexpr int userCodeIterations = 20'000;
-
 Error sqlError(const QString& what, const QSqlQuery& query)
 {
     return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, query.lastError().text())};
-}
-
-// PBKDF2-HMAC-SHA256 with one block, which is all a 32-byte output needs.
-QByteArray stretch(const QByteArray& salt, const QString& code)
-{
-    const QByteArray password = code.toUtf8();
-    QByteArray block = crypto::Digest::hmacSha256(password, salt + QByteArray::fromHex("00000001"));
-    QByteArray result = block;
-    for (int i = 1; i < userCodeIterations; ++i) {
-        block = crypto::Digest::hmacSha256(password, block);
-        for (qsizetype j = 0; j < result.size(); ++j) {
-            result[j] = char(result[j] ^ block[j]);
-        }
-    }
-    return result;
 }
 
 UserRecord fromQuery(const QSqlQuery& query)
@@ -86,7 +68,8 @@ Result<UserRecord> UserStore::add(const QString& email, const QString& userCode)
     query.addBindValue(user.id);
     query.addBindValue(user.email);
     query.addBindValue(user.hasUserCode ? QVariant(*salt) : QVariant(QMetaType(QMetaType::QByteArray)));
-    query.addBindValue(user.hasUserCode ? QVariant(stretch(*salt, userCode)) : QVariant(QMetaType(QMetaType::QByteArray)));
+    query.addBindValue(user.hasUserCode ? QVariant(UserCodeHash::derive(*salt, userCode))
+                                        : QVariant(QMetaType(QMetaType::QByteArray)));
     query.addBindValue(user.createdAtMs);
     if (!query.exec()) {
         return sqlError(QStringLiteral("cannot store the user"), query);
@@ -135,7 +118,7 @@ Result<QList<UserRecord>> UserStore::list()
     return users;
 }
 
-Result<bool> UserStore::checkUserCode(const QString& userId, const QString& presented)
+Result<std::optional<StoredUserCode>> UserStore::userCode(const QString& userId)
 {
     QSqlQuery query(m_database.handle());
     query.prepare(QStringLiteral("SELECT user_code_salt, user_code_hash FROM users WHERE id = ?"));
@@ -144,9 +127,18 @@ Result<bool> UserStore::checkUserCode(const QString& userId, const QString& pres
         return sqlError(QStringLiteral("cannot look up the user code"), query);
     }
     if (!query.next() || query.value(1).isNull()) {
-        return false;
+        return std::optional<StoredUserCode>();
     }
-    return crypto::ConstantTime::equal(stretch(query.value(0).toByteArray(), presented), query.value(1).toByteArray());
+    return std::optional<StoredUserCode>(StoredUserCode{query.value(0).toByteArray(), query.value(1).toByteArray()});
+}
+
+Result<bool> UserStore::checkUserCode(const QString& userId, const QString& presented)
+{
+    Result<std::optional<StoredUserCode>> stored = userCode(userId);
+    if (!stored) {
+        return stored.error();
+    }
+    return stored->has_value() && UserCodeHash::matches((*stored)->salt, (*stored)->hash, presented);
 }
 
 } // namespace handoff::server

@@ -16,6 +16,12 @@ namespace handoff::server {
 
 class Database;
 
+// The salt and derived hash of a user's code (UserCodeHash), to check one off the event loop.
+struct StoredUserCode final {
+    QByteArray salt;
+    QByteArray hash;
+};
+
 struct UserRecord final {
     QString id; // "usr_" + 16 base62
     QString email;
@@ -32,7 +38,9 @@ public:
     Result<std::optional<UserRecord>> findByEmail(const QString& email);
     Result<std::optional<UserRecord>> findById(const QString& id);
     Result<QList<UserRecord>> list();
-    // False also for a user without a code.
+    // Nothing for a user without a code.
+    Result<std::optional<StoredUserCode>> userCode(const QString& userId);
+    // False also for a user without a code. Slow (UserCodeHash): not for the event loop.
     Result<bool> checkUserCode(const QString& userId, const QString& presented);
 
     static bool isValidEmail(const QString& email);

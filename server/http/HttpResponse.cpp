@@ -56,6 +56,13 @@ HttpResponse HttpResponse::text(int status, QByteArray contentType, QByteArray b
     return response;
 }
 
+HttpResponse HttpResponse::later(std::shared_ptr<DeferredResponse> deferred)
+{
+    HttpResponse response;
+    response.deferred = std::move(deferred);
+    return response;
+}
+
 QByteArray HttpResponse::reasonPhrase(int status)
 {
     switch (status) {

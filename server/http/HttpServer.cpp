@@ -1,6 +1,8 @@
 #include "server/http/HttpServer.h"
 
 #include "server/app/Logging.h"
+#include "server/http/ConnectionTicket.h"
+#include "server/http/RefusedConnection.h"
 
 #include <QFile>
 #include <QSslCertificate>
@@ -13,13 +15,20 @@
 
 namespace handoff::server {
 
+namespace {
+// Refused connections answered at once; past this many at a time they are just reset.
+constexpr int maxRefusing = 64;
+} // namespace
+
 HttpServer::HttpServer(Options options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
+    , m_limiter(std::make_shared<ConnectionLimiter>(m_options.maxConnections, m_options.maxConnectionsPerSource))
 {
     m_settings.limits = m_options.limits;
     m_settings.requestTimeoutMs = m_options.requestTimeoutMs;
     m_settings.idleTimeoutMs = m_options.idleTimeoutMs;
+    m_settings.maxUnwrittenBytes = m_options.maxUnwrittenBytes;
     m_settings.handler = [](const HttpRequest&) {
         return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("nothing here"));
     };
@@ -66,6 +75,8 @@ HttpServer::~HttpServer()
     for (const QPointer<QTcpSocket>& socket : std::as_const(m_handshaking)) {
         delete socket.data();
     }
+    // Refused connections report their end to this object.
+    qDeleteAll(findChildren<RefusedConnection*>(Qt::FindDirectChildrenOnly));
 }
 
 void HttpServer::adoptTcpSocket(QWebSocket* webSocket)
@@ -118,17 +129,45 @@ void HttpServer::acceptPending()
         if (!socket) {
             break;
         }
-        if (m_openConnections >= m_options.maxConnections) {
-            qCWarning(lcHttp) << "connection limit reached (" << m_options.maxConnections << "): refusing a connection";
-            socket->abort();
-            socket->deleteLater();
+        const QHostAddress peer = socket->peerAddress();
+        const ConnectionLimiter::Verdict verdict = m_limiter->admit(peer);
+        if (verdict != ConnectionLimiter::Verdict::Admitted) {
+            refuse(socket, verdict);
             continue;
         }
-        ++m_openConnections;
-        // Counted while it speaks HTTP; once handed over, the relay owns and bounds it.
-        auto* connection = new HttpConnection(socket, m_settings, this);
-        connect(connection, &HttpConnection::finished, this, [this] { --m_openConnections; });
+        // Counted until the socket is gone: as HTTP, and as a WebSocket after an
+        // upgrade (the QWebSocket owns it then, see adoptTcpSocket()).
+        new ConnectionTicket(m_limiter, peer, socket);
+        new HttpConnection(socket, m_settings, this);
     }
+}
+
+void HttpServer::refuse(QTcpSocket* socket, ConnectionLimiter::Verdict verdict)
+{
+    const bool total = verdict == ConnectionLimiter::Verdict::TooManyInTotal;
+    // Logged once per burst of refusals, not once per connection.
+    if (m_refusing == 0) {
+        qCWarning(lcHttp).noquote() << (total ? QStringLiteral("connection limit reached (%1 open): refusing connections")
+                                                    .arg(m_options.maxConnections)
+                                              : QStringLiteral("per-source connection limit reached (%1 from %2): refusing "
+                                                               "its connections")
+                                                    .arg(m_options.maxConnectionsPerSource)
+                                                    .arg(socket->peerAddress().toString()));
+    }
+    if (m_refusing >= maxRefusing) {
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    HttpResponse response =
+        total ? HttpResponse::error(503, QStringLiteral("server_busy"),
+                                    QStringLiteral("the server has too many open connections; try again later"))
+              : HttpResponse::error(429, QStringLiteral("too_many_connections"),
+                                    QStringLiteral("too many open connections from your address; close some first"));
+    response.setHeader("Retry-After", "5");
+    ++m_refusing;
+    auto* refused = new RefusedConnection(socket, response, this);
+    connect(refused, &QObject::destroyed, this, [this] { --m_refusing; });
 }
 
 Result<QSslConfiguration> HttpServer::loadTls(const QString& certFile, const QString& keyFile)

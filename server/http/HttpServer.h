@@ -4,8 +4,14 @@
 // same port: each accepted connection becomes an HttpConnection; upgrades on paths
 // the upgrade filter accepts go through QWebSocketServer's handshake and come out
 // as webSocketConnected().
+//
+// Every accepted socket counts against the connection caps (ConnectionLimiter)
+// until it is destroyed, also after it became a WebSocket: over maxConnections
+// in total a new connection is answered 503, over maxConnectionsPerSource from
+// its source 429, and closed.
 
 #include "core/common/Result.h"
+#include "server/http/ConnectionLimiter.h"
 #include "server/http/HttpConnection.h"
 
 #include <QHostAddress>
@@ -31,7 +37,9 @@ public:
         HttpRequestParser::Limits limits;
         int requestTimeoutMs = 15'000;
         int idleTimeoutMs = 60'000;
+        qint64 maxUnwrittenBytes = 256 * 1024; // per connection; see HttpConnection
         int maxConnections = 4096;
+        int maxConnectionsPerSource = 256;
         std::optional<QSslConfiguration> tls;
     };
 
@@ -44,7 +52,10 @@ public:
     Result<void> listen(const QHostAddress& address, quint16 port);
     quint16 serverPort() const;
     bool isTls() const { return m_options.tls.has_value(); }
-    int openConnections() const { return m_openConnections; }
+    // Open sockets, HTTP and WebSocket.
+    int openConnections() const { return m_limiter->open(); }
+    // Prometheus text of the connection caps.
+    QByteArray renderMetrics() const { return m_limiter->renderMetrics(); }
 
     // Reads a PEM certificate chain and private key (RSA or EC) into a server
     // configuration.
@@ -56,13 +67,16 @@ Q_SIGNALS:
 
 private:
     void acceptPending();
+    void refuse(QTcpSocket* socket, ConnectionLimiter::Verdict verdict);
     void adoptTcpSocket(QWebSocket* webSocket);
 
     Options m_options;
     HttpConnection::Settings m_settings;
     QTcpServer* m_server = nullptr;
     QWebSocketServer* m_webSockets = nullptr;
-    int m_openConnections = 0;
+    // Shared with the ConnectionTicket of each socket, which may outlive this server.
+    std::shared_ptr<ConnectionLimiter> m_limiter;
+    int m_refusing = 0; // refused connections still being answered
     QList<QPointer<QTcpSocket>> m_handshaking; // handed to QWebSocketServer, not yet upgraded
 };
 

@@ -75,7 +75,7 @@ QByteArray Metrics::render(const QMap<SessionStatus, qint64>& sessionsByStatus, 
             sample("handoff_dropped_messages_total", "reason=\"" + it.key().toLatin1() + '"', it.value());
         }
     }
-    family("handoff_http_connections", "gauge", "Open HTTP connections.");
+    family("handoff_http_connections", "gauge", "Open client connections, HTTP and WebSocket.");
     sample("handoff_http_connections", {}, httpConnections);
     family("handoff_http_responses_total", "counter", "HTTP responses by status code.");
     for (auto it = m_httpResponses.cbegin(); it != m_httpResponses.cend(); ++it) {

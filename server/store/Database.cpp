@@ -1,6 +1,7 @@
 #include "server/store/Database.h"
 
 #include "server/app/Logging.h"
+#include "server/ciba/AbuseLimitSchema.h"
 #include "server/ciba/CibaSchema.h"
 #include "server/ciba/GovernanceSchema.h"
 #include "server/ciba/NotificationSchema.h"
@@ -14,6 +15,10 @@
 #include <QSqlQuery>
 
 #include <atomic>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 
 namespace handoff::server {
 
@@ -57,6 +62,7 @@ const QList<Migration>& migrations()
         {4, ServerKey::migrationStatements()},    // token signing keys
         {5, NotificationSchema::migrationStatements()}, // CIBA notification outbox, expiry index
         {6, GovernanceSchema::migrationStatements()}, // revoked tokens, denial blocks, decision server identity
+        {7, AbuseLimitSchema::migrationStatements()}, // wrong user codes and their locks, unanswered requests in blocks
     };
     return list;
 }
@@ -64,6 +70,39 @@ const QList<Migration>& migrations()
 Error sqlError(const QString& what, const QSqlError& error)
 {
     return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, error.text())};
+}
+
+// SQLite would create a missing database file with mode 0644 less the umask: for
+// a moment (or for good, with a lax umask) anyone could open the file with its key
+// and token hashes, and keep that descriptor. So the file is created owner-only
+// first, and an existing one must be a regular file of this user.
+Result<void> prepareOwnerOnlyFile(const QString& filePath)
+{
+    const QFileInfo info(filePath);
+    if (info.isSymLink()) {
+        return Error{QStringLiteral("storage"),
+                     QStringLiteral("the database %1 is a symbolic link; refusing to follow it").arg(filePath)};
+    }
+    if (!info.exists()) {
+        QFile file(filePath);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+            return Error{QStringLiteral("storage"),
+                         QStringLiteral("cannot create the database %1: %2").arg(filePath, file.errorString())};
+        }
+        return {};
+    }
+    if (!info.isFile()) {
+        return Error{QStringLiteral("storage"), QStringLiteral("the database %1 is not a regular file").arg(filePath)};
+    }
+#ifdef Q_OS_UNIX
+    if (info.ownerId() != uint(::geteuid())) {
+        return Error{QStringLiteral("storage"),
+                     QStringLiteral("the database %1 belongs to another user; refusing to open it").arg(filePath)};
+    }
+#endif
+    // Only the server's user reads the key and token hashes.
+    QFile::setPermissions(filePath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return {};
 }
 
 } // namespace
@@ -94,13 +133,14 @@ Result<std::unique_ptr<Database>> Database::open(const QString& filePath)
     if (!database->m_db.isValid()) {
         return Error{QStringLiteral("storage"), QStringLiteral("the Qt SQLite driver (QSQLITE) is not available")};
     }
+    if (Result<void> prepared = prepareOwnerOnlyFile(filePath); !prepared) {
+        return prepared.error();
+    }
     database->m_db.setDatabaseName(filePath);
     database->m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!database->m_db.open()) {
         return sqlError(QStringLiteral("cannot open the database %1").arg(filePath), database->m_db.lastError());
     }
-    // Only the server's user reads the key and token hashes.
-    QFile::setPermissions(filePath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 
     QSqlQuery query(database->m_db);
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {

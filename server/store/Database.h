@@ -2,7 +2,10 @@
 
 // The server's SQLite database in the data directory: opened in WAL mode, with a
 // versioned schema brought up to date by numbered migrations recorded in
-// schema_migrations. A database written by a newer server is refused.
+// schema_migrations. A database written by a newer server is refused. A new
+// database file is created owner-only before SQLite opens it (so are its WAL
+// files, which SQLite gives the database's mode); a symbolic link or another
+// user's file is refused.
 
 #include "core/common/Result.h"
 

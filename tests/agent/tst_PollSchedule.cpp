@@ -1,7 +1,7 @@
 // PollSchedule: when a CIBA poll-mode client asks the token endpoint next. The
 // default interval, slow_down's +5 s (CIBA Core 11, RFC 8628 3.5) for every
-// later poll, the last poll at the deadline, the bounds, and the transient
-// failure budget; table-driven.
+// later poll, at most a minute in all, the last poll at the deadline, the bounds,
+// and the transient failure budget; table-driven.
 
 #include "agent/approval/PollSchedule.h"
 
@@ -19,6 +19,7 @@ private Q_SLOTS:
     void delays();
     void slowDownAddsFiveSecondsEachTime();
     void slowDownIsBounded();
+    void slowDownPenaltyIsBounded();
     void expiry();
     void transientFailures();
 };
@@ -96,6 +97,24 @@ void TestPollSchedule::slowDownIsBounded()
     QCOMPARE(schedule.intervalSeconds(), PollSchedule::MaxIntervalSeconds);
     schedule.slowDown();
     QCOMPARE(schedule.intervalSeconds(), PollSchedule::MaxIntervalSeconds);
+}
+
+void TestPollSchedule::slowDownPenaltyIsBounded()
+{
+    // A server that answers every poll with slow_down slows the client down by a
+    // minute at most, not until its deadline.
+    PollSchedule schedule(5, 1800, 0);
+    for (int i = 0; i < 100; ++i) {
+        schedule.slowDown();
+    }
+    QCOMPARE(schedule.intervalSeconds(), 5 + PollSchedule::MaxSlowDownSeconds);
+    QCOMPARE(schedule.nextDelayMs(0), qint64(5 + PollSchedule::MaxSlowDownSeconds) * 1000);
+    // The bound counts from the server's own interval.
+    PollSchedule slow(600, 86400, 0);
+    for (int i = 0; i < 100; ++i) {
+        slow.slowDown();
+    }
+    QCOMPARE(slow.intervalSeconds(), 600 + PollSchedule::MaxSlowDownSeconds);
 }
 
 void TestPollSchedule::expiry()

@@ -199,12 +199,12 @@ public:
             .toString();
     }
 
-    // POST /token for `authReqId` as the poll client.
-    HttpResult token(const QString& authReqId)
+    // POST /token for `authReqId` as the poll client (or `client`).
+    HttpResult token(const QString& authReqId, const std::optional<Client>& client = std::nullopt)
     {
         return post(QStringLiteral("/token"),
                     "grant_type=urn%3Aopenid%3Aparams%3Agrant-type%3Aciba&auth_req_id=" + QUrl::toPercentEncoding(authReqId),
-                    pollClient());
+                    client.value_or(pollClient()));
     }
 
     // Whether the keychain still holds `keyName`: true, false, or nullopt when it could not tell.

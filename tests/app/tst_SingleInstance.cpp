@@ -6,6 +6,8 @@
 #include "app/SingleInstance.h"
 #include "tests/support/TestPaths.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QSettings>
@@ -13,6 +15,9 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTest>
+
+#include <pwd.h>
+#include <unistd.h>
 
 using handoff::app::InstanceMessage;
 using handoff::app::SingleInstance;
@@ -56,6 +61,38 @@ QString answeredSettings(const QTemporaryDir& dir)
     return path;
 }
 
+// Sets an environment variable (or removes it, for a null value) for the scope.
+class ScopedEnv final {
+public:
+    ScopedEnv(const char* name, const QByteArray& value) : m_name(name), m_old(qgetenv(name)), m_had(qEnvironmentVariableIsSet(name))
+    {
+        if (value.isNull())
+            qunsetenv(name);
+        else
+            qputenv(name, value);
+    }
+    ~ScopedEnv()
+    {
+        if (m_had)
+            qputenv(m_name, m_old);
+        else
+            qunsetenv(m_name);
+    }
+    Q_DISABLE_COPY_MOVE(ScopedEnv)
+
+private:
+    const char* m_name;
+    QByteArray m_old;
+    bool m_had;
+};
+
+bool ownerOnly(const QString& path)
+{
+    const QFileInfo info(path);
+    return info.isDir() && info.ownerId() == uint(::geteuid())
+           && !(info.permissions() & (QFileDevice::WriteGroup | QFileDevice::WriteOther | QFileDevice::ReadOther));
+}
+
 } // namespace
 
 class TestSingleInstance final : public QObject {
@@ -70,6 +107,8 @@ private Q_SLOTS:
     void secondInstanceReachesTheFirst();
     void staleLockIsTakenOver();
     void secondProcessForwardsItsLinkAndExits0();
+    void defaultFolderIsNeverInTheSharedTemp();
+    void refusesAFolderOthersMayWriteTo();
 };
 
 void TestSingleInstance::roundTrip_data()
@@ -215,6 +254,59 @@ void TestSingleInstance::secondProcessForwardsItsLinkAndExits0()
     first.terminate();
     if (!first.waitForFinished(5000))
         first.kill();
+}
+
+void TestSingleInstance::defaultFolderIsNeverInTheSharedTemp()
+{
+    // A session without XDG_RUNTIME_DIR (a cron job, su, ssh without logind), and a
+    // stand-in for the shared /tmp where any local user may create names first.
+    QTemporaryDir sharedTemp;
+    QTemporaryDir cache;
+    const ScopedEnv tmpdir("TMPDIR", sharedTemp.path().toLocal8Bit());
+    const ScopedEnv runtime("XDG_RUNTIME_DIR", QByteArray());
+    const ScopedEnv cacheHome("XDG_CACHE_HOME", cache.path().toLocal8Bit());
+
+    QString folder = SingleInstance::defaultDirectory();
+    QVERIFY2(!folder.startsWith(sharedTemp.path()), qPrintable(folder));
+
+    // Someone else took the per-user name there (a plain file stands for their folder).
+    const passwd* me = ::getpwuid(::geteuid());
+    QVERIFY(me);
+    QFile squatter(QDir(sharedTemp.path()).filePath(QStringLiteral("runtime-") + QString::fromLocal8Bit(me->pw_name)));
+    QVERIFY(squatter.open(QIODevice::WriteOnly));
+    squatter.close();
+    folder = SingleInstance::defaultDirectory();
+    QVERIFY2(!folder.startsWith(sharedTemp.path()), qPrintable(folder));
+
+    // A runtime folder others may write to is not used either.
+    QTemporaryDir openRuntime;
+    QVERIFY(QFile::setPermissions(openRuntime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                          | QFileDevice::WriteGroup | QFileDevice::WriteOther
+                                                          | QFileDevice::ExeGroup | QFileDevice::ExeOther));
+    {
+        const ScopedEnv loose("XDG_RUNTIME_DIR", openRuntime.path().toLocal8Bit());
+        QVERIFY2(!SingleInstance::defaultDirectory().startsWith(openRuntime.path()),
+                 qPrintable(SingleInstance::defaultDirectory()));
+    }
+
+    // The folder it uses instead is made owner-only, and works.
+    SingleInstance first{QString()};
+    QCOMPARE(first.claim().value(), SingleInstance::Role::Primary);
+    const QString used = QFileInfo(first.lockPath()).absolutePath();
+    QVERIFY2(used.startsWith(cache.path()), qPrintable(used));
+    QVERIFY2(ownerOnly(used), qPrintable(used));
+}
+
+void TestSingleInstance::refusesAFolderOthersMayWriteTo()
+{
+    QTemporaryDir dir;
+    QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                  | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther));
+    SingleInstance instance(dir.path());
+    const auto claimed = instance.claim();
+    QVERIFY(!claimed.ok());
+    QCOMPARE(claimed.error().code, QStringLiteral("folder_not_private"));
+    QVERIFY(!QFileInfo::exists(instance.lockPath()));
 }
 
 QTEST_GUILESS_MAIN(TestSingleInstance)

@@ -1,7 +1,8 @@
 // handoff-server audit export / audit verify on the database of a real server,
 // after real decisions by the app's real DeviceClient (key in the real keychain):
 // the export has one line per request with every field of the signed statement,
-// the device's public key, signature and outcome, plus a line per block; verify
+// the device's public key, signature and outcome, plus a line per block (one after
+// a denial, one after a request left to expire unanswered); verify
 // passes on it (with and without the server database at hand) and fails, with a
 // non-zero exit, on a line whose binding message, decision, signature or public
 // key was changed, and, with the database, on a line re-signed by another key.
@@ -130,7 +131,8 @@ private Q_SLOTS:
         QVERIFY(!m_denied.isEmpty());
         QVERIFY(m_device.decide(m_denied, false));
         QCOMPARE(bcAuthorize(m_server, m_poller, user, QStringLiteral("Refund again")).status, 403);
-        // Expired and pending, from the client that is not blocked.
+        // Expired and pending, from the client that is not blocked (yet: the request
+        // left to expire blocks it too, so the pending one is asked first).
         const auto pingAsk = [this](const QString& message, int expiry) {
             return oauthPost(m_server, QStringLiteral("/bc-authorize"),
                              "scope=openid&login_hint=" + QUrl::toPercentEncoding(user) + "&requested_expiry="
@@ -142,9 +144,10 @@ private Q_SLOTS:
         };
         m_expired = pingAsk(QStringLiteral("Expire me"), 1);
         QVERIFY(!m_expired.isEmpty());
-        QTest::qWait(2100);
         m_pending = pingAsk(QStringLiteral("Still waiting"), 300);
         QVERIFY(!m_pending.isEmpty());
+        QVERIFY(m_device.waitClosed(m_expired));
+        QVERIFY(pingAsk(QStringLiteral("Blocked now"), 300).isEmpty()); // the unanswered one blocked it
     }
 
     void exportHoldsEverything()
@@ -152,11 +155,11 @@ private Q_SLOTS:
         m_export = file(QStringLiteral("audit.jsonl"));
         const CliResult exported = runCli(m_server, {QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--output"), m_export});
         QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
-        QVERIFY2(exported.out.contains(QStringLiteral("4 request line(s) and 1 block line(s)")), qPrintable(exported.out));
+        QVERIFY2(exported.out.contains(QStringLiteral("4 request line(s) and 2 block line(s)")), qPrintable(exported.out));
         QCOMPARE(QFile::permissions(m_export) & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
 
         const QList<QJsonObject> lines = readLines(m_export);
-        QCOMPARE(lines.size(), 5);
+        QCOMPARE(lines.size(), 6);
         const QJsonObject approved = lines.at(indexOf(lines, m_approved));
         QCOMPARE(approved.value(QStringLiteral("type")).toString(), QStringLiteral("approval"));
         QCOMPARE(approved.value(QStringLiteral("outcome")).toString(), QStringLiteral("approved"));
@@ -186,13 +189,21 @@ private Q_SLOTS:
         QCOMPARE(lines.at(indexOf(lines, m_expired)).value(QStringLiteral("outcome")).toString(), QStringLiteral("expired"));
         QCOMPARE(lines.at(indexOf(lines, m_pending)).value(QStringLiteral("outcome")).toString(), QStringLiteral("pending"));
 
-        const QJsonObject block = lines.last();
+        const QJsonObject block = lines.at(4);
         QCOMPARE(block.value(QStringLiteral("type")).toString(), QStringLiteral("block"));
         QCOMPARE(block.value(QStringLiteral("client_id")).toString(), m_poller.id);
         QCOMPARE(block.value(QStringLiteral("user")).toString(), user);
         QCOMPARE(block.value(QStringLiteral("last_denied_auth_req_id")).toString(), m_denied);
+        QCOMPARE(block.value(QStringLiteral("denials")).toInt(), 1);
+        QCOMPARE(block.value(QStringLiteral("ignored")).toInt(), 0);
         QCOMPARE(block.value(QStringLiteral("refused_requests")).toInt(), 1);
         QCOMPARE(block.value(QStringLiteral("devices_told")).toInt(), 1);
+        const QJsonObject ignoredBlock = lines.at(5);
+        QCOMPARE(ignoredBlock.value(QStringLiteral("type")).toString(), QStringLiteral("block"));
+        QCOMPARE(ignoredBlock.value(QStringLiteral("client_id")).toString(), m_pinger.id);
+        QCOMPARE(ignoredBlock.value(QStringLiteral("last_denied_auth_req_id")).toString(), m_expired);
+        QCOMPARE(ignoredBlock.value(QStringLiteral("ignored")).toInt(), 1);
+        QVERIFY(ignoredBlock.value(QStringLiteral("refused_requests")).toInt() >= 1);
 
         // No secret of any kind.
         QFile raw(m_export);
@@ -213,7 +224,7 @@ private Q_SLOTS:
         const CliResult all = runCli(m_server, {QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--since"),
                                                 QStringLiteral("2000-01-01")});
         QCOMPARE(all.exitCode, 0);
-        QCOMPARE(all.out.count(QLatin1Char('\n')), 5);
+        QCOMPARE(all.out.count(QLatin1Char('\n')), 6);
         QCOMPARE(runCli(m_server, {QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--since"),
                                    QStringLiteral("yesterday")}).exitCode, 2);
     }
@@ -222,7 +233,7 @@ private Q_SLOTS:
     {
         const CliResult checked = runCli(m_server, {QStringLiteral("audit"), QStringLiteral("verify"), m_export});
         QVERIFY2(checked.exitCode == 0, qPrintable(checked.out + checked.err));
-        QVERIFY2(checked.out.contains(QStringLiteral("5 line(s): 2 verified, 2 unsigned (pending or expired), 1 block event(s), 0 failed")),
+        QVERIFY2(checked.out.contains(QStringLiteral("6 line(s): 2 verified, 2 unsigned (pending or expired), 2 block event(s), 0 failed")),
                  qPrintable(checked.out));
         QVERIFY(checked.out.contains(QStringLiteral("against the server database")));
         // Anyone without the database can check it too, trusting the keys in the lines.
@@ -339,10 +350,10 @@ private Q_SLOTS:
         oversized.close();
         const CliResult checked = runCli(m_server, {QStringLiteral("audit"), QStringLiteral("verify"), oversized.fileName()});
         QCOMPARE(checked.exitCode, 1);
-        QVERIFY2(checked.out.contains(QStringLiteral("line 6: FAILED    -: the line is longer than 65536 bytes")),
+        QVERIFY2(checked.out.contains(QStringLiteral("line 7: FAILED    -: the line is longer than 65536 bytes")),
                  qPrintable(checked.out));
-        QVERIFY2(checked.out.contains(QStringLiteral("line 7: event")), qPrintable(checked.out));
-        QVERIFY2(checked.out.contains(QStringLiteral("7 line(s): 2 verified, 2 unsigned (pending or expired), 2 block event(s), 1 failed")),
+        QVERIFY2(checked.out.contains(QStringLiteral("line 8: event")), qPrintable(checked.out));
+        QVERIFY2(checked.out.contains(QStringLiteral("8 line(s): 2 verified, 2 unsigned (pending or expired), 3 block event(s), 1 failed")),
                  qPrintable(checked.out));
     }
 };

@@ -12,6 +12,7 @@
 #include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -114,6 +115,38 @@ private Q_SLOTS:
     {
         QVERIFY2(m_server.stop(), qPrintable(m_server.errorString()));
         QVERIFY(!m_server.output().contains(m_secret));
+    }
+
+    void discoveryCarriesWhatOpenIdConnectRequires()
+    {
+        // OpenID Connect Discovery 1.0, 3: the REQUIRED provider metadata.
+        QNetworkRequest request(m_server.url(QStringLiteral("/.well-known/openid-configuration")));
+        QNetworkReply* reply = m_network.get(request);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(15'000));
+        const QJsonObject metadata = QJsonDocument::fromJson(reply->readAll()).object();
+        reply->deleteLater();
+        const QString issuer = m_server.baseUrl().toString();
+        QCOMPARE(metadata.value(QStringLiteral("issuer")).toString(), issuer);
+        QCOMPARE(metadata.value(QStringLiteral("authorization_endpoint")).toString(), issuer + QStringLiteral("/authorize"));
+        QCOMPARE(metadata.value(QStringLiteral("token_endpoint")).toString(), issuer + QStringLiteral("/token"));
+        QCOMPARE(metadata.value(QStringLiteral("jwks_uri")).toString(), issuer + QStringLiteral("/jwks"));
+        for (const char* list : {"response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"}) {
+            QVERIFY2(metadata.value(QLatin1String(list)).isArray(), list);
+        }
+        // There is no front channel: no response type is served, and the
+        // authorization endpoint says why instead of redirecting anyone anywhere.
+        QCOMPARE(metadata.value(QStringLiteral("response_types_supported")).toArray(), QJsonArray());
+        QNetworkRequest authorize(m_server.url(QStringLiteral("/authorize")));
+        authorize.setUrl(QUrl(issuer + QStringLiteral("/authorize?response_type=code&client_id=x&redirect_uri=https%3A%2F%2Fevil.example")));
+        QNetworkReply* front = m_network.get(authorize);
+        QSignalSpy answered(front, &QNetworkReply::finished);
+        QVERIFY(answered.wait(15'000));
+        QCOMPARE(front->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 400);
+        QVERIFY(front->rawHeader("Location").isEmpty());
+        QCOMPARE(QJsonDocument::fromJson(front->readAll()).object().value(QStringLiteral("error")).toString(),
+                 QStringLiteral("unsupported_response_type"));
+        front->deleteLater();
     }
 
     void goodRequestReachesTheDevice()

@@ -101,6 +101,29 @@ private Q_SLOTS:
         QVERIFY(notices.isEmpty());
         QVERIFY(m_device.decide(next, true));
     }
+
+    void unansweredRequestsCountToo()
+    {
+        // Ignoring a flood of prompts is a refusal too: three left to expire block the client.
+        const CibaClient ignored = createClient(m_server, QStringLiteral("Ignored bot"));
+        QSignalSpy notices(&m_device.client(), &device::DeviceClient::noticeReceived);
+        for (int i = 1; i <= server::DenialBlockPolicy::DefaultDenials; ++i) {
+            const QString id = authorize(m_server, ignored, user, QStringLiteral("Approve export %1").arg(i), 1);
+            QVERIFY2(!id.isEmpty(), qPrintable(QStringLiteral("request %1 was refused").arg(i)));
+            QVERIFY(m_device.waitClosed(id));
+            QCOMPARE(m_device.closedOutcome(id), QStringLiteral("expired"));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(notices.size(), 1, 15'000);
+        QCOMPARE(notices.first().at(0).toString(), QStringLiteral("client_blocked"));
+        const QString message = notices.first().at(1).toString();
+        QVERIFY2(message.contains(QStringLiteral("Ignored bot")) && message.contains(QStringLiteral("did not answer 3 requests")),
+                 qPrintable(message));
+        const OAuthReply refused = bcAuthorize(m_server, ignored, user, QStringLiteral("Approve export 4"));
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.error(), QStringLiteral("access_denied"));
+        QVERIFY2(refused.json.value(QStringLiteral("error_description")).toString().contains(QStringLiteral("did not answer")),
+                 qPrintable(refused.json.value(QStringLiteral("error_description")).toString()));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_DenialBlock)

@@ -6,6 +6,8 @@
 // - a push retried mints fresh tokens for each attempt, each consistent;
 // - an endpoint that never answers is given up after the retry period, recorded as
 //   failed and visible in /metrics and the log;
+// - a ping whose auth_req_id the client redeemed at /token meanwhile is not
+//   retried any more (superseded in the outbox);
 // - a delivery cut off by a server stop is delivered after the restart.
 
 #include "tests/ciba/CibaHttp.h"
@@ -121,6 +123,25 @@ private Q_SLOTS:
         m_deadClient = dead.id;
         // The client can still redeem the approved grant itself.
         QCOMPARE(redeem(m_server, dead, id).status, 200);
+    }
+
+    void pingStopsOnceRedeemed()
+    {
+        m_receiver.script(QList<NotificationReceiver::Action>(100, NotificationReceiver::Action::respond(500)));
+        const QString message = QStringLiteral("Retry redeemed 1");
+        m_device.answer(message, true);
+        const QString id = authorize(m_server, m_ping, m_user, message, 300, QStringLiteral("retry-secret-5"));
+        QVERIFY(!id.isEmpty());
+        QVERIFY(waitNotifications(id, "/ping", 2)); // being retried
+        // The client did not wait for the ping: it polled and got its tokens.
+        QCOMPARE(redeem(m_server, m_ping, id).status, 200);
+        QCOMPARE(metric(m_server, R"(handoff_ciba_notifications{state="superseded"})"), qint64(1));
+        const qsizetype attempts = m_receiver.requestsFor(id, "/ping").size();
+        QTest::qWait(1500); // several retry delays (200-400 ms)
+        // At most the one attempt already under way when it was redeemed.
+        QVERIFY2(m_receiver.requestsFor(id, "/ping").size() <= attempts + 1,
+                 qPrintable(QStringLiteral("%1 attempts, then %2").arg(attempts).arg(m_receiver.requestsFor(id, "/ping").size())));
+        m_receiver.script({});
     }
 
     void deliveredAfterRestart()

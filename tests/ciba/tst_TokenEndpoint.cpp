@@ -10,6 +10,7 @@
 #include "core/crypto/SigningKey.h"
 #include "core/device/ApprovalRequest.h"
 #include "core/device/DeviceStatements.h"
+#include "server/ciba/CibaApi.h"
 #include "tests/ciba/CibaHttp.h"
 #include "tests/server/HttpTestClient.h"
 #include "tests/server/WsTestClient.h"
@@ -214,6 +215,22 @@ private Q_SLOTS:
         const QString expired = authorize(m_pollId, m_pollSecret, 1);
         QTest::qWait(1500);
         QCOMPARE(poll(expired, m_pollId, m_pollSecret).error(), QStringLiteral("expired_token"));
+    }
+
+    void slowDownPenaltyIsBounded()
+    {
+        // A client that keeps polling at once is slowed, 5 s each time, but never
+        // to more than a minute over its own interval (1 s here).
+        const QString id = authorize(m_otherId, m_otherSecret);
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(poll(id, m_otherId, m_otherSecret).error(), QStringLiteral("authorization_pending"));
+        QString last;
+        for (int i = 0; i < 20; ++i) {
+            const Reply reply = poll(id, m_otherId, m_otherSecret);
+            QCOMPARE(reply.error(), QStringLiteral("slow_down"));
+            last = reply.json.value(QStringLiteral("error_description")).toString();
+        }
+        QCOMPARE(last, QStringLiteral("poll at most every %1 s").arg(5 + server::CibaApi::MaxSlowDownSeconds));
     }
 };
 

@@ -4,6 +4,7 @@
 // a WebSocket that never answers pings, a viewer that stops reading.
 
 #include <QCryptographicHash>
+#include <QHostAddress>
 #include <QTcpSocket>
 #include <QTest>
 #include <QUrl>
@@ -12,13 +13,18 @@ namespace handoff::test {
 
 class RawConnection final {
 public:
-    explicit RawConnection(quint16 port, qint64 receiveBuffer = 0)
+    // `source`: the local address to connect from, e.g. 127.0.0.2 to look like
+    // another client to a server on 127.0.0.1.
+    explicit RawConnection(quint16 port, qint64 receiveBuffer = 0, const QHostAddress& source = {})
     {
         if (receiveBuffer > 0) {
             // A small kernel buffer and a small Qt buffer: a reader that stops
             // reading makes the server's queue grow quickly.
             socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, int(receiveBuffer));
             socket.setReadBufferSize(receiveBuffer);
+        }
+        if (!source.isNull()) {
+            socket.bind(source);
         }
         socket.connectToHost(QStringLiteral("127.0.0.1"), port);
         socket.waitForConnected(5000);

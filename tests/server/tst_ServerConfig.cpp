@@ -51,6 +51,37 @@ private Q_SLOTS:
         QCOMPARE(config->denialBlock.blockMs, 3000);
     }
 
+    void abuseLimitKnobs()
+    {
+        auto config = ServerConfig::resolve({}, {}, {});
+        QVERIFY(config.ok());
+        QCOMPARE(config->maxConnections, 4096);
+        QCOMPARE(config->maxConnectionsPerSource, 256);
+        QCOMPARE(config->userCodeLock.perUser, 5);
+        QCOMPARE(config->userCodeLock.perClient, 10);
+        QCOMPARE(config->userCodeLock.windowMs, 15 * 60 * 1000);
+        QCOMPARE(config->userCodeLock.lockMs, 30 * 60 * 1000);
+        QCOMPARE(config->cibaRequestsPerMinute, 60);
+        config = ServerConfig::resolve({{QStringLiteral("max-connections-per-source"), QStringLiteral("8")},
+                                        {QStringLiteral("user-code-attempts"), QStringLiteral("3")},
+                                        {QStringLiteral("user-code-client-attempts"), QStringLiteral("7")},
+                                        {QStringLiteral("user-code-window"), QStringLiteral("1m")},
+                                        {QStringLiteral("user-code-lock-duration"), QStringLiteral("2s")},
+                                        {QStringLiteral("ciba-request-rate"), QStringLiteral("12")}},
+                                       {}, {});
+        QVERIFY(config.ok());
+        QCOMPARE(config->maxConnectionsPerSource, 8);
+        QCOMPARE(config->cibaLimits().userCodeLock.perUser, 3);
+        QCOMPARE(config->cibaLimits().userCodeLock.perClient, 7);
+        QCOMPARE(config->cibaLimits().userCodeLock.windowMs, 60'000);
+        QCOMPARE(config->cibaLimits().userCodeLock.lockMs, 2000);
+        QCOMPARE(config->cibaLimits().requestsPerMinute, 12);
+        for (const auto& [name, value] : {std::pair{"max-connections-per-source", "0"}, std::pair{"user-code-attempts", "0"},
+                                          std::pair{"user-code-window", "5ms"}, std::pair{"ciba-request-rate", "many"}}) {
+            QVERIFY2(!ServerConfig::resolve({{QString::fromLatin1(name), QString::fromLatin1(value)}}, {}, {}).ok(), name);
+        }
+    }
+
     void flagsOverEnvironmentOverFile()
     {
         const QMap<QString, QString> file{{QStringLiteral("listen"), QStringLiteral("127.0.0.1:1000")},
