@@ -7,6 +7,7 @@
 #include "core/device/DeviceStatements.h"
 #include "core/device/PairingLink.h"
 #include "core/keystore/Keystore.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -74,6 +75,7 @@ private Q_SLOTS:
         QFETCH(QString, text);
         QFETCH(bool, valid);
         QFETCH(QString, server);
+        handoff::testutil::recordFuzzSeed("pairing_link", text);
         Result<PairingLink> link = PairingLink::parse(text);
         QCOMPARE(link.ok(), valid);
         if (valid) {

@@ -4,6 +4,7 @@
 
 #include "core/protocol/SessionLink.h"
 #include "core/protocol/SessionLinkParser.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QTest>
 #include <QUrlQuery>
@@ -135,6 +136,7 @@ void TestSessionLinkParser::good()
     QFETCH(QString, sessionId);
     QFETCH(QString, token);
     QFETCH(QByteArray, fingerprint);
+    handoff::testutil::recordFuzzSeed("session_link", link);
 
     const auto parsed = SessionLinkParser::parse(link);
     QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.error().code + u": "_s + parsed.error().message));
@@ -324,6 +326,7 @@ void TestSessionLinkParser::bad()
 {
     QFETCH(QString, link);
     QFETCH(QString, code);
+    handoff::testutil::recordFuzzSeed("session_link", link);
 
     const auto parsed = SessionLinkParser::parse(link);
     QVERIFY2(!parsed.ok(), "accepted a bad link");
