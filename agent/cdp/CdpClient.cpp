@@ -1,9 +1,9 @@
 #include "agent/cdp/CdpClient.h"
 
 #include "agent/AgentLogging.h"
+#include "agent/cdp/CdpMessage.h"
 
 #include <QJsonDocument>
-#include <QJsonParseError>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -176,43 +176,36 @@ qint64 CdpClient::send(const QString& method, const QJsonObject& params, Callbac
 
 void CdpClient::onTextMessage(const QString& text)
 {
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        qCWarning(lcCdp) << "ignored a DevTools message that is not a JSON object";
+    const Result<CdpMessage> message = CdpMessage::parse(text.toUtf8());
+    if (!message) {
+        if (message.error().code == QLatin1String("not_json")) {
+            qCWarning(lcCdp) << "ignored a DevTools message that is not a JSON object";
+        }
         return;
     }
-    const QJsonObject message = doc.object();
-    const QJsonValue idValue = message.value(QLatin1String("id"));
-    if (idValue.isDouble()) {
-        const auto id = static_cast<qint64>(idValue.toDouble());
-        auto it = m_pending.find(id);
-        if (it == m_pending.end()) {
-            qCDebug(lcCdp) << "answer to an unknown or timed-out command" << id;
-            return;
-        }
-        Pending pending = std::move(it.value());
-        m_pending.erase(it);
-        if (message.contains(QLatin1String("error"))) {
-            const QJsonObject error = message.value(QLatin1String("error")).toObject();
-            const QString cdpMessage = error.value(QLatin1String("message")).toString();
-            const int cdpCode = error.value(QLatin1String("code")).toInt();
-            qCDebug(lcCdp).noquote() << "<-" << id << pending.method << "error" << cdpCode;
-            if (pending.callback) {
-                pending.callback(Error{QStringLiteral("cdp_error"),
-                                       QStringLiteral("%1: %2 (%3)").arg(pending.method, cdpMessage).arg(cdpCode)});
-            }
-            return;
-        }
-        qCDebug(lcCdp).noquote() << "<-" << id << pending.method;
+    if (message->kind == CdpMessage::Kind::Event) {
+        Q_EMIT eventReceived(message->method, message->params);
+        return;
+    }
+    auto it = m_pending.find(message->id);
+    if (it == m_pending.end()) {
+        qCDebug(lcCdp) << "answer to an unknown or timed-out command" << message->id;
+        return;
+    }
+    Pending pending = std::move(it.value());
+    m_pending.erase(it);
+    if (message->kind == CdpMessage::Kind::Error) {
+        qCDebug(lcCdp).noquote() << "<-" << message->id << pending.method << "error" << message->errorCode;
         if (pending.callback) {
-            pending.callback(message.value(QLatin1String("result")).toObject());
+            pending.callback(Error{QStringLiteral("cdp_error"), QStringLiteral("%1: %2 (%3)")
+                                                                    .arg(pending.method, message->errorMessage)
+                                                                    .arg(message->errorCode)});
         }
         return;
     }
-    const QString method = message.value(QLatin1String("method")).toString();
-    if (!method.isEmpty()) {
-        Q_EMIT eventReceived(method, message.value(QLatin1String("params")).toObject());
+    qCDebug(lcCdp).noquote() << "<-" << message->id << pending.method;
+    if (pending.callback) {
+        pending.callback(message->result);
     }
 }
 

@@ -195,31 +195,19 @@ void Screencast::onFrame(const QJsonObject& params)
     if (!m_running) {
         return;
     }
-    ScreencastFrame frame;
-    frame.receivedAtNs = m_clock.nsecsElapsed();
-    const QJsonObject meta = params.value(QLatin1String("metadata")).toObject();
-    frame.meta.deviceWidth = meta.value(QLatin1String("deviceWidth")).toDouble();
-    frame.meta.deviceHeight = meta.value(QLatin1String("deviceHeight")).toDouble();
-    frame.meta.offsetTop = meta.value(QLatin1String("offsetTop")).toDouble();
-    frame.meta.pageScaleFactor = meta.value(QLatin1String("pageScaleFactor")).toDouble(1);
-    frame.meta.scrollOffsetX = meta.value(QLatin1String("scrollOffsetX")).toDouble();
-    frame.meta.scrollOffsetY = meta.value(QLatin1String("scrollOffsetY")).toDouble();
-    frame.meta.timestamp = meta.value(QLatin1String("timestamp")).toDouble();
-    frame.meta.format = protocol::FrameMetadata::Format::Jpeg;
-    const auto decoded = QByteArray::fromBase64Encoding(params.value(QLatin1String("data")).toString().toLatin1(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded || decoded.decoded.isEmpty() || decoded.decoded.size() > protocol::FrameMetadata::MaxImageSize) {
+    const qint64 receivedAtNs = m_clock.nsecsElapsed();
+    Result<ScreencastFrame> parsed = ScreencastFrame::fromCdpParams(params);
+    if (!parsed) {
         ++m_framesDropped;
-        qCWarning(lcScreencast) << "dropped a frame whose image is missing, malformed or over 4 MiB";
+        if (parsed.error().code == QLatin1String("bad_image")) {
+            qCWarning(lcScreencast) << "dropped a frame whose image is missing, malformed or over 4 MiB";
+        } else {
+            qCWarning(lcScreencast).noquote() << "dropped a frame with bad metadata:" << parsed.error().code;
+        }
         return;
     }
-    if (const Result<void> valid = frame.meta.validateGeometry(); !valid) {
-        ++m_framesDropped;
-        qCWarning(lcScreencast).noquote() << "dropped a frame with bad metadata:" << valid.error().code;
-        return;
-    }
-    frame.image = decoded.decoded;
-    frame.meta.jpegSize = frame.image.size();
+    ScreencastFrame frame = std::move(*parsed);
+    frame.receivedAtNs = receivedAtNs;
     frame.number = ++m_framesReceived;
     m_lastFrame = frame;
     Q_EMIT frameReceived(frame);

@@ -101,6 +101,12 @@ Result<PairingLink> PairingLink::parse(const QString& text)
         return token.error();
     }
     link.token = *token;
+    // The limit holds for both spellings too, or a link the app accepts could print
+    // as one it refuses: the handoff:// form percent-encodes the server a second
+    // time, so a non-ASCII path grows ninefold there.
+    if (link.toAppLink().size() > maxLinkLength || link.toWebLink().size() > maxLinkLength) {
+        return bad(QStringLiteral("it is too long"));
+    }
     return link;
 }
 

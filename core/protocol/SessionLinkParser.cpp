@@ -387,8 +387,17 @@ Result<SessionLink> SessionLinkParser::parse(QStringView text)
     if (!parts)
         return parts.error();
     Parts& p = parts.value();
-    return SessionLink(std::move(p.serverBase), std::move(p.sessionId), std::move(p.secrets.token),
+    SessionLink parsed(std::move(p.serverBase), std::move(p.sessionId), std::move(p.secrets.token),
                        std::move(p.secrets.fingerprint), std::move(p.secrets.viewerSecret));
+    // Its other spelling must fit too, or a link we accept could be handed on as one
+    // we refuse: handoff:// percent-encodes the server once more, so a non-ASCII
+    // path prefix grows ninefold there (as with pairing links, which the fuzzer caught).
+    if (parsed.toHandoffUrl().toString(QUrl::FullyEncoded).size() > MaxLinkLength
+        || parsed.toWebUrl().toString(QUrl::FullyEncoded).size() > MaxLinkLength) {
+        return makeError(ErrorTooLong,
+                         u"The link is longer than %1 characters once written as a handoff:// link."_s.arg(MaxLinkLength));
+    }
+    return parsed;
 }
 
 Result<SessionLink> SessionLinkParser::parse(const QUrl& url)

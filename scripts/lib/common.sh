@@ -21,6 +21,7 @@ as_root() {
 # The Debian packages every part of Handoff needs to build, test and run its demo.
 HANDOFF_DEBIAN_PACKAGES=(
     build-essential cmake ninja-build pkg-config git ccache libbenchmark-dev
+    clang libclang-rt-14-dev
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev qtkeychain-qt6-dev
     libqt6sql6-sqlite libssl-dev libturbojpeg0-dev
     nodejs npm
@@ -73,4 +74,16 @@ build_tree() {
     cmake -S "$HANDOFF_ROOT" -B "$build_dir" -G Ninja "${launcher[@]}" "$@" >/dev/null
     say "Building $build_dir"
     cmake --build "$build_dir" --parallel "$(nproc)"
+}
+
+# The libFuzzer targets of fuzz/ in a clang tree of their own (only the sources the
+# parsers need), shared by scripts/fuzz and scripts/test. Prints nothing; the
+# programs land in "$(fuzz_build_dir)/bin".
+fuzz_build_dir() {
+    printf '%s\n' "${HANDOFF_FUZZ_BUILD_DIR:-$HANDOFF_ROOT/build/fuzz}"
+}
+build_fuzz_tree() {
+    command -v clang++ >/dev/null 2>&1 || die "clang++ is missing (Debian package clang)"
+    build_tree "$(fuzz_build_dir)" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DHANDOFF_BUILD_FUZZ=ON \
+        -DHANDOFF_BUILD_TESTS=OFF
 }

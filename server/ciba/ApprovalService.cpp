@@ -5,6 +5,7 @@
 #include "core/device/DeviceStatements.h"
 #include "server/ciba/NotificationOutbox.h"
 #include "server/device/DeviceHub.h"
+#include "server/device/DeviceMessage.h"
 #include "server/device/DeviceStore.h"
 #include "server/store/Database.h"
 
@@ -91,21 +92,15 @@ QJsonArray ApprovalService::pendingFor(const QString& userId)
 
 QJsonObject ApprovalService::decide(const DeviceRecord& device, const QJsonObject& message)
 {
-    const QString authReqId = message.value(QStringLiteral("auth_req_id")).toString().left(256);
-    const QString decision = message.value(QStringLiteral("decision")).toString();
-    const QString decidedAt = message.value(QStringLiteral("decided_at")).toString();
-    const auto signature = QByteArray::fromBase64Encoding(
-        message.value(QStringLiteral("signature")).toString().toLatin1(),
-        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QDateTime decidedTime = QDateTime::fromString(decidedAt, Qt::ISODate);
-    if (authReqId.isEmpty()
-        || (decision != device::DeviceStatements::approveWord() && decision != device::DeviceStatements::denyWord())
-        || !decidedTime.isValid() || decidedAt.size() > 64 || !signature
-        || (*signature).size() != crypto::SigningKey::SignatureSize) {
-        return result(authReqId, false, QStringLiteral("invalid_message"), QStringLiteral("the decision is malformed"));
+    const QString authReqId = DeviceMessage::decisionRequestId(message);
+    const Result<DeviceMessage::Decision> parsed = DeviceMessage::decision(message);
+    if (!parsed) {
+        return result(authReqId, false, parsed.error().code, parsed.error().message);
     }
-    if (qAbs(decidedTime.toMSecsSinceEpoch() - now) > MaxClockSkewMs) {
+    const QString& decision = parsed->decision;
+    const QString& decidedAt = parsed->decidedAt;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (qAbs(parsed->decidedTime.toMSecsSinceEpoch() - now) > MaxClockSkewMs) {
         return result(authReqId, false, QStringLiteral("clock_skew"),
                       QStringLiteral("the device's clock is too far from the server's"));
     }
@@ -132,12 +127,12 @@ QJsonObject ApprovalService::decide(const DeviceRecord& device, const QJsonObjec
     }
     const QByteArray statement =
         device::DeviceStatements::approvalDecision(m_serverIdentity, request, device.id, decision, decidedAt);
-    if (!crypto::SigningKey::verify(device.publicKey, statement, *signature)) {
+    if (!crypto::SigningKey::verify(device.publicKey, statement, parsed->signature)) {
         qCWarning(lcApproval).noquote() << "refused a decision with a bad signature from device" << device.id;
         return result(authReqId, false, QStringLiteral("bad_signature"),
                       QStringLiteral("the signature does not match this device and request"));
     }
-    const bool approve = decision == device::DeviceStatements::approveWord();
+    const bool approve = parsed->approves();
     const QString outcome = approve ? QStringLiteral("approved") : QStringLiteral("denied");
     QSqlDatabase& db = m_database.handle();
     if (!db.transaction()) {
@@ -152,7 +147,7 @@ QJsonObject ApprovalService::decide(const DeviceRecord& device, const QJsonObjec
     update.addBindValue(now);
     update.addBindValue(device.id);
     update.addBindValue(decidedAt);
-    update.addBindValue(*signature);
+    update.addBindValue(parsed->signature);
     update.addBindValue(m_serverIdentity);
     update.addBindValue(authReqId);
     update.addBindValue(now);

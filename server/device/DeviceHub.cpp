@@ -3,6 +3,7 @@
 #include "core/crypto/Random.h"
 #include "core/crypto/SigningKey.h"
 #include "core/device/DeviceStatements.h"
+#include "server/device/DeviceMessage.h"
 #include "server/device/UserStore.h"
 
 #include <QDateTime>
@@ -195,14 +196,12 @@ std::optional<DeviceRecord> DeviceHub::currentDevice(const Peer& peer)
 void DeviceHub::authenticate(Peer& peer, const QJsonObject& message)
 {
     QWebSocket* socket = peer.socket;
-    const QString deviceId = message.value(QStringLiteral("device_id")).toString();
-    const auto signature = QByteArray::fromBase64Encoding(
-        message.value(QStringLiteral("signature")).toString().toLatin1(),
-        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    if (deviceId.isEmpty() || deviceId.size() > 64 || !signature) {
+    const Result<DeviceMessage::Authenticate> request = DeviceMessage::authenticate(message);
+    if (!request) {
         close(socket, CloseUnauthorized, QStringLiteral("authentication failed"));
         return;
     }
+    const QString& deviceId = request->deviceId;
     Result<std::optional<DeviceRecord>> device = m_devices.find(deviceId);
     if (!device) {
         qCWarning(lcDeviceHub).noquote() << device.error().message;
@@ -210,7 +209,7 @@ void DeviceHub::authenticate(Peer& peer, const QJsonObject& message)
         return;
     }
     const QByteArray statement = device::DeviceStatements::deviceAuthentication(m_serverIdentity, deviceId, peer.nonce);
-    if (!device->has_value() || !crypto::SigningKey::verify((*device)->publicKey, statement, *signature)) {
+    if (!device->has_value() || !crypto::SigningKey::verify((*device)->publicKey, statement, request->signature)) {
         close(socket, CloseUnauthorized, QStringLiteral("authentication failed"));
         return;
     }

@@ -5,6 +5,8 @@
 // keeping the notifications (progress) that arrive in between. The event loop
 // turns while it waits.
 
+#include "tests/support/FuzzSeed.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QJsonDocument>
@@ -35,7 +37,9 @@ public:
     }
     void send(const QJsonObject& message)
     {
-        m_process.write(QJsonDocument(message).toJson(QJsonDocument::Compact) + '\n');
+        const QByteArray line = QJsonDocument(message).toJson(QJsonDocument::Compact);
+        testutil::recordFuzzSeed("mcp", line);
+        m_process.write(line + '\n');
     }
     qint64 request(const QString& method, const QJsonObject& params)
     {

@@ -5,6 +5,7 @@
 #include "agent/cdp/CdpTarget.h"
 #include "tests/agent/CdpTestUtil.h"
 #include "tests/support/ChromiumProcess.h"
+#include "tests/support/FuzzSeed.h"
 #include "tests/support/TestPageServer.h"
 
 #include <QJsonArray>
@@ -108,6 +109,7 @@ void TestCdpClient::parseList()
     QFETCH(QByteArray, json);
     QFETCH(bool, ok);
     QFETCH(int, count);
+    handoff::testutil::recordFuzzSeed("cdp_message", json);
     const auto result = CdpTargets::parseList(json);
     QCOMPARE(result.ok(), ok);
     if (ok) {

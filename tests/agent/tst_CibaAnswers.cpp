@@ -5,6 +5,7 @@
 // outcome and a clear error; the ID token claim checks likewise.
 
 #include "agent/approval/CibaAnswers.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -129,6 +130,7 @@ void TestCibaAnswers::authenticationGood()
     QFETCH(QString, authReqId);
     QFETCH(int, expiresIn);
     QFETCH(int, interval);
+    handoff::testutil::recordFuzzSeed("ciba_answers", body);
     const Result<BackchannelGrant> grant = CibaAnswers::parseAuthentication(200, body);
     QVERIFY2(grant.ok(), qPrintable(grant.ok() ? QString() : grant.error().message));
     QCOMPARE(grant->authReqId, authReqId);
@@ -203,6 +205,7 @@ void TestCibaAnswers::authenticationBad()
     QFETCH(int, status);
     QFETCH(QByteArray, body);
     QFETCH(QString, code);
+    handoff::testutil::recordFuzzSeed("ciba_answers", body);
     const Result<BackchannelGrant> grant = CibaAnswers::parseAuthentication(status, body, QStringLiteral("Connection refused"));
     QVERIFY(!grant.ok());
     QCOMPARE(grant.error().code, code);
@@ -294,6 +297,7 @@ void TestCibaAnswers::token()
     QFETCH(QByteArray, body);
     QFETCH(TokenAnswer::Kind, kind);
     QFETCH(QString, code);
+    handoff::testutil::recordFuzzSeed("ciba_answers", body);
     const TokenAnswer answer = CibaAnswers::parseToken(status, body, QStringLiteral("Operation timed out"));
     QCOMPARE(int(answer.kind), int(kind));
     if (kind != TokenAnswer::Kind::Granted) {
@@ -351,6 +355,7 @@ void TestCibaAnswers::oauthErrorText()
 {
     QFETCH(QByteArray, body);
     QFETCH(QString, message);
+    handoff::testutil::recordFuzzSeed("ciba_answers", body);
     const std::optional<Error> error = CibaAnswers::parseOAuthError(body);
     QVERIFY(error.has_value());
     QCOMPARE(error->message, message);
@@ -411,6 +416,7 @@ void TestCibaAnswers::idToken()
 {
     QFETCH(QString, token);
     QFETCH(bool, valid);
+    handoff::testutil::recordFuzzSeed("jwt", token, QByteArrayView("\0", 1));
     const Result<void> checked = CibaAnswers::checkIdToken(token, Issuer, ClientId, AuthReqId, Now);
     QCOMPARE(checked.ok(), valid);
     if (!valid) {

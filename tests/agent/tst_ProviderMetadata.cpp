@@ -5,6 +5,7 @@
 // and every malformed document is refused with a clear error.
 
 #include "agent/approval/ProviderMetadata.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -154,6 +155,7 @@ void TestProviderMetadata::bad()
 {
     QFETCH(QByteArray, body);
     QFETCH(QString, code);
+    handoff::testutil::recordFuzzSeed("ciba_answers", body);
     const Result<ProviderMetadata> m = ProviderMetadata::parse(body, Issuer);
     QVERIFY(!m.ok());
     QCOMPARE(m.error().code, code);

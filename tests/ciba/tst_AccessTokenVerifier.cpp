@@ -8,6 +8,7 @@
 #include "server/ciba/AccessTokenVerifier.h"
 #include "server/ciba/ServerKey.h"
 #include "server/store/Database.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -38,6 +39,23 @@ QJsonObject goodClaims()
                        {QStringLiteral("jti"), QStringLiteral("jti-1")},
                        {QStringLiteral("iat"), now - 10},
                        {QStringLiteral("exp"), now + 290}};
+}
+
+// Seeds for the fuzz target jwt: the token as sent (mode 0x00), and its header
+// and claims for the target to sign with its own key, whose kid is "fuzz-kid" (0x01).
+void recordJwtSeeds(const QString& token, const QString& kid)
+{
+    handoff::testutil::recordFuzzSeed("jwt", token, QByteArrayView("\0", 1));
+    const QStringList parts = token.split(QLatin1Char('.'));
+    if (parts.size() != 3) {
+        return;
+    }
+    const auto decode = [](const QString& part) {
+        return QByteArray::fromBase64(part.toLatin1(), QByteArray::Base64UrlEncoding);
+    };
+    QByteArray header = decode(parts.at(0));
+    header.replace(kid.toUtf8(), "fuzz-kid");
+    handoff::testutil::recordFuzzSeed("jwt", header + '\0' + decode(parts.at(1)), QByteArrayView("\x01", 1));
 }
 
 // header.payload.signature signed by `key`, the header taken as given (no alg/kid added).
@@ -197,6 +215,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, token);
         QFETCH(QString, code);
+        recordJwtSeeds(token, m_key->kid());
         const AccessTokenVerifier verifier(m_key->publicPoint(), m_key->kid(), issuer);
         const Result<AccessTokenClaims> claims = verifier.verify(token, now);
         if (code.isEmpty()) {

@@ -13,6 +13,7 @@
 #include "tests/server/HttpTestClient.h"
 #include "tests/server/WsTestClient.h"
 #include "tests/support/CibaCli.h"
+#include "tests/support/FuzzSeed.h"
 #include "tests/support/PairedDevice.h"
 #include "tests/support/TestServer.h"
 
@@ -70,7 +71,9 @@ private:
     }
     void sendB(const QJsonObject& message)
     {
-        m_socketB->socket.sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+        const QByteArray text = QJsonDocument(message).toJson(QJsonDocument::Compact);
+        handoff::testutil::recordFuzzSeed("device_message", text);
+        m_socketB->socket.sendTextMessage(QString::fromUtf8(text));
     }
     std::optional<QJsonObject> waitB(const QString& type, const QString& authReqId)
     {

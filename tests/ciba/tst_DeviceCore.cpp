@@ -7,6 +7,7 @@
 #include "core/device/DeviceStatements.h"
 #include "core/device/PairingLink.h"
 #include "core/keystore/Keystore.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -67,6 +68,13 @@ private Q_SLOTS:
         QTest::newRow("empty") << QString() << false << QString();
         QTest::newRow("too long") << QStringLiteral("https://example.com/pair") + t + QString(3000, QLatin1Char('a'))
                                   << false << QString();
+        // Found by the pairing_link fuzz target: 232 characters whose handoff:// form took 2276.
+        QTest::newRow("non-ASCII path, both forms within the limit")
+            << QStringLiteral("https://example.com/") + QString(150, QChar(0xe9)) + QStringLiteral("/pair") + t << true
+            << QStringLiteral("https://example.com/") + QString(150, QChar(0xe9));
+        QTest::newRow("non-ASCII path, handoff:// form over the limit")
+            << QStringLiteral("https://example.com/") + QString(200, QChar(0xe9)) + QStringLiteral("/pair") + t << false
+            << QString();
     }
 
     void pairingLink()
@@ -74,6 +82,7 @@ private Q_SLOTS:
         QFETCH(QString, text);
         QFETCH(bool, valid);
         QFETCH(QString, server);
+        handoff::testutil::recordFuzzSeed("pairing_link", text);
         Result<PairingLink> link = PairingLink::parse(text);
         QCOMPARE(link.ok(), valid);
         if (valid) {

@@ -3,6 +3,8 @@
 // A QWebSocket for tests that records everything it receives, in order, with its
 // kind, and how it closed.
 
+#include "tests/support/FuzzSeed.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -37,10 +39,17 @@ public:
             closeCode = socket.closeCode();
             closeReason = socket.closeReason();
         });
-        connect(&socket, &QWebSocket::textMessageReceived, this,
-                [this](const QString& text) { messages.append(Message{false, text, {}}); });
-        connect(&socket, &QWebSocket::binaryMessageReceived, this,
-                [this](const QByteArray& data) { messages.append(Message{true, {}, data}); });
+        const char* seedTarget = url.path() == QLatin1String("/device") ? "device_channel" : "relay_message";
+        connect(&socket, &QWebSocket::textMessageReceived, this, [this, seedTarget](const QString& text) {
+            testutil::recordFuzzSeed(seedTarget, text);
+            messages.append(Message{false, text, {}});
+        });
+        connect(&socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray& data) {
+            if (data.size() <= 4096) {
+                testutil::recordFuzzSeed("v2_record", data, QByteArrayView("\0", 1));
+            }
+            messages.append(Message{true, {}, data});
+        });
         socket.setMaxAllowedIncomingMessageSize(64 * 1024 * 1024);
         socket.setMaxAllowedIncomingFrameSize(64 * 1024 * 1024);
         socket.open(url);

@@ -1,6 +1,7 @@
 // HttpRequestParser: table-driven, with the bad cases as numerous as the good.
 
 #include "server/http/HttpRequestParser.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QTest>
 
@@ -127,6 +128,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, input);
         QFETCH(Status, status);
         QFETCH(int, errorStatus);
+        handoff::testutil::recordFuzzSeed("http_request", input);
         const HttpParseResult result = parser().parse(input);
         QCOMPARE(result.status, status);
         if (status == Status::Error) {

@@ -3,6 +3,7 @@
 
 #include "server/config/ConfigSources.h"
 #include "server/config/ServerConfig.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QTest>
 
@@ -199,6 +200,7 @@ private Q_SLOTS:
         QFETCH(QString, name);
         QFETCH(QString, value);
         QFETCH(bool, valid);
+        handoff::testutil::recordFuzzSeed("config_file", name + QStringLiteral(" = ") + value + QLatin1Char('\n'));
         const auto config = ServerConfig::resolve({{name, value}}, {}, {});
         QCOMPARE(config.ok(), valid);
         if (!valid) {

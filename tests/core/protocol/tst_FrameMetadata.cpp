@@ -2,6 +2,7 @@
 // bounds on every number and serialized in AuthLoop's exact shape.
 
 #include "core/protocol/FrameMetadata.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QTest>
 
@@ -58,6 +59,7 @@ class tst_FrameMetadata : public QObject {
 private Q_SLOTS:
     void parseV1()
     {
+        handoff::testutil::recordFuzzSeed("frame_metadata", V1Good);
         const auto meta = FrameMetadata::parseV1Message(V1Good);
         QVERIFY(meta.ok());
         QCOMPARE(meta->deviceWidth, 1280.0);
@@ -128,6 +130,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, text);
         QFETCH(QString, code);
+        handoff::testutil::recordFuzzSeed("frame_metadata", text);
         const auto meta = FrameMetadata::parseV1Message(text);
         QVERIFY(!meta.ok());
         QCOMPARE(meta.error().code, code);
@@ -148,6 +151,7 @@ private Q_SLOTS:
 
     void parseV2()
     {
+        handoff::testutil::recordFuzzSeed("frame_metadata", V2Good);
         const auto meta = FrameMetadata::parseV2Json(V2Good);
         QVERIFY(meta.ok());
         QCOMPARE(meta->deviceWidth, 390.0);
@@ -182,6 +186,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, json);
         QFETCH(QString, code);
+        handoff::testutil::recordFuzzSeed("frame_metadata", json);
         const auto meta = FrameMetadata::parseV2Json(json);
         QVERIFY(!meta.ok());
         QCOMPARE(meta.error().code, code);

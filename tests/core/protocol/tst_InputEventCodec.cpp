@@ -4,6 +4,7 @@
 
 #include "core/protocol/InputEvent.h"
 #include "core/protocol/InputEventCodec.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -199,6 +200,7 @@ void TestInputEventCodec::parseGood()
 {
     QFETCH(QByteArray, json);
     QFETCH(QByteArray, canonical);
+    handoff::testutil::recordFuzzSeed("input_event", json);
 
     const auto parsed = InputEventCodec::parse(json);
     QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.error().code + u": "_s + parsed.error().message));
@@ -398,6 +400,7 @@ void TestInputEventCodec::parseBad()
 {
     QFETCH(QByteArray, json);
     QFETCH(QString, code);
+    handoff::testutil::recordFuzzSeed("input_event", json);
 
     const auto parsed = InputEventCodec::parse(json);
     QVERIFY2(!parsed.ok(), "accepted a bad event");

@@ -2,6 +2,7 @@
 // and AAD, and the frame plaintext layout. Each malformed input has its own row.
 
 #include "core/protocol/RecordCodec.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QTest>
 
@@ -96,6 +97,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, bytes);
         QFETCH(QString, code);
+        handoff::testutil::recordFuzzSeed("v2_record", bytes, QByteArrayView("\0", 1));
         const auto parts = RecordCodec::split(bytes);
         QVERIFY(!parts.ok());
         QCOMPARE(parts.error().code, code);
@@ -184,6 +186,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, plaintext);
         QFETCH(QString, code);
+        handoff::testutil::recordFuzzSeed("v2_record", plaintext, QByteArrayView("\0", 1));
         const auto parts = RecordCodec::unpackFrame(plaintext);
         QVERIFY(!parts.ok());
         QCOMPARE(parts.error().code, code);

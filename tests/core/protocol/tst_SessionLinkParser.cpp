@@ -4,6 +4,7 @@
 
 #include "core/protocol/SessionLink.h"
 #include "core/protocol/SessionLinkParser.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QTest>
 #include <QUrlQuery>
@@ -136,6 +137,7 @@ void TestSessionLinkParser::good()
     QFETCH(QString, sessionId);
     QFETCH(QString, token);
     QFETCH(QByteArray, fingerprint);
+    handoff::testutil::recordFuzzSeed("session_link", link);
 
     const auto parsed = SessionLinkParser::parse(link);
     QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.error().code + u": "_s + parsed.error().message));
@@ -181,6 +183,10 @@ void TestSessionLinkParser::bad_data()
     QTest::newRow("empty") << QString() << QString(P::ErrorEmpty);
     QTest::newRow("only whitespace") << u" \n\t "_s << QString(P::ErrorEmpty);
     QTest::newRow("too long") << web(u"t="_s + Token + u"&pad="_s + QString(4100, u'a')) << QString(P::ErrorTooLong);
+    // 477 characters whose handoff:// form takes 4102 (the fuzzer found the like in pairing links).
+    QTest::newRow("too long as a handoff:// link")
+        << u"https://relay.example.com/"_s + QString(400, QChar(0xe9)) + u"/s/"_s + Id + u"#t="_s + Token
+        << QString(P::ErrorTooLong);
     QTest::newRow("space inside") << web(u"t=SeCrEt-tok_01234 56789AB"_s) << QString(P::ErrorWhitespace);
     QTest::newRow("line break inside") << Relay + u"/s/\n"_s + Id + u"#"_s + t << QString(P::ErrorWhitespace);
     QTest::newRow("no-break space inside") << web(t + u"\u00a0"_s + u"x"_s) << QString(P::ErrorWhitespace);
@@ -336,6 +342,7 @@ void TestSessionLinkParser::bad()
 {
     QFETCH(QString, link);
     QFETCH(QString, code);
+    handoff::testutil::recordFuzzSeed("session_link", link);
 
     const auto parsed = SessionLinkParser::parse(link);
     QVERIFY2(!parsed.ok(), "accepted a bad link");

@@ -3,6 +3,7 @@
 // malformed input with its own code.
 
 #include "core/protocol/V1Envelope.h"
+#include "tests/support/FuzzSeed.h"
 
 #include <QTest>
 
@@ -59,6 +60,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, text);
         QFETCH(int, version);
+        handoff::testutil::recordFuzzSeed("v1_envelope", text);
         const auto pubkey = V1Envelope::parsePubkey(text);
         QVERIFY(pubkey.ok());
         QCOMPARE(pubkey->publicPoint, point());
@@ -118,6 +120,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, text);
         QFETCH(QString, code);
+        handoff::testutil::recordFuzzSeed("v1_envelope", text);
         const auto pubkey = V1Envelope::parsePubkey(text);
         QVERIFY(!pubkey.ok());
         QCOMPARE(pubkey.error().code, code);
@@ -171,6 +174,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, text);
         QFETCH(QString, code);
+        handoff::testutil::recordFuzzSeed("v1_envelope", text);
         const auto payload = V1Envelope::parseEncrypted(text);
         QVERIFY(!payload.ok());
         QCOMPARE(payload.error().code, code);
