@@ -188,6 +188,10 @@ void TestDemoSignIn::startBrowserAndAgent(Agent agent)
     QFile::remove(m_codeFile); // the code of an earlier row's sign-in
     m_chromium = std::make_unique<ChromiumProcess>();
     QVERIFY2(m_chromium->start(m_server->url(QStringLiteral("/demo/"))), qPrintable(m_chromium->errorString()));
+    // The page is open before any agent looks for it: AuthLoop's users hand its
+    // core the WebSocket of a page that exists, and its core does not wait.
+    m_cdp = std::make_unique<CdpClient>();
+    QVERIFY(cdp::connectClient(*m_cdp, m_chromium->httpEndpoint(), QStringLiteral("/demo/")));
 
     m_agentOut.clear();
     m_agentErr.clear();
@@ -222,8 +226,6 @@ void TestDemoSignIn::startBrowserAndAgent(Agent agent)
     }
     QVERIFY(m_agent->waitForStarted());
 
-    m_cdp = std::make_unique<CdpClient>();
-    QVERIFY(cdp::connectClient(*m_cdp, m_chromium->httpEndpoint(), QStringLiteral("/demo/")));
 }
 
 void TestDemoSignIn::cleanup()
