@@ -8,6 +8,7 @@
 
 #include <QImage>
 #include <QObject>
+#include <QStringList>
 #include <QTest>
 
 #include <memory>
@@ -38,7 +39,9 @@ struct ScreencastViewFixture final {
         view->activateWindow();
         view->setFocus();
         view->setInputEnabled(true);
-        return QTest::qWaitForWindowExposed(view.get());
+        // Activation arrives from the X server after the window is shown; until then
+        // the view has no focus and a test of where the focus goes would race it.
+        return QTest::qWaitForWindowExposed(view.get()) && QTest::qWaitForWindowActive(view.get());
     }
 
     QWidget* surface() const { return view->viewport(); }
@@ -53,5 +56,29 @@ struct ScreencastViewFixture final {
         return true;
     }
 };
+
+inline std::vector<protocol::InputEventType> typesOf(const std::vector<protocol::InputEvent>& events)
+{
+    std::vector<protocol::InputEventType> types;
+    for (const auto& event : events)
+        types.push_back(event.type());
+    return types;
+}
+
+// QTest presses and releases the modifier keys around a key with modifiers, as a
+// keyboard does; the page sees those too. The tests look at the main key.
+inline std::vector<protocol::InputEvent> withoutModifierKeys(const std::vector<protocol::InputEvent>& events)
+{
+    static const QStringList modifierKeys
+        = {QStringLiteral("Shift"), QStringLiteral("Control"), QStringLiteral("Alt"), QStringLiteral("Meta")};
+    std::vector<protocol::InputEvent> kept;
+    for (const auto& event : events) {
+        const bool keyEvent = event.type() == protocol::InputEventType::KeyDown
+                              || event.type() == protocol::InputEventType::KeyUp;
+        if (!(keyEvent && modifierKeys.contains(event.key())))
+            kept.push_back(event);
+    }
+    return kept;
+}
 
 } // namespace handoff::test

@@ -18,33 +18,8 @@ using handoff::protocol::InputEvent;
 using handoff::protocol::InputEventType;
 using handoff::protocol::MouseButton;
 using handoff::test::ScreencastViewFixture;
-
-namespace {
-
-std::vector<InputEventType> typesOf(const std::vector<InputEvent>& events)
-{
-    std::vector<InputEventType> types;
-    for (const auto& e : events)
-        types.push_back(e.type());
-    return types;
-}
-
-// QTest presses and releases the modifier keys around a key with modifiers, as a
-// keyboard does; the page sees those too. These tests look at the main key.
-std::vector<InputEvent> withoutModifierKeys(const std::vector<InputEvent>& events)
-{
-    static const QStringList modifierKeys = {QStringLiteral("Shift"), QStringLiteral("Control"),
-                                             QStringLiteral("Alt"), QStringLiteral("Meta")};
-    std::vector<InputEvent> kept;
-    for (const auto& e : events) {
-        const bool keyEvent = e.type() == InputEventType::KeyDown || e.type() == InputEventType::KeyUp;
-        if (!(keyEvent && modifierKeys.contains(e.key())))
-            kept.push_back(e);
-    }
-    return kept;
-}
-
-} // namespace
+using handoff::test::typesOf;
+using handoff::test::withoutModifierKeys;
 
 class TestScreencastView final : public QObject {
     Q_OBJECT

@@ -22,31 +22,11 @@ using handoff::protocol::InputEventType;
 using handoff::protocol::MouseButton;
 using handoff::protocol::V1InputJson;
 using handoff::test::ScreencastViewFixture;
+using handoff::test::typesOf;
+using handoff::test::withoutModifierKeys;
 using handoff::ui::ScreencastView;
 
 namespace {
-
-std::vector<InputEventType> typesOf(const std::vector<InputEvent>& events)
-{
-    std::vector<InputEventType> types;
-    for (const auto& e : events)
-        types.push_back(e.type());
-    return types;
-}
-
-// QTest presses and releases the modifier keys around a key with modifiers; the
-// tests look at the main key.
-std::vector<InputEvent> withoutModifierKeys(const std::vector<InputEvent>& events)
-{
-    static const QStringList modifierKeys
-        = { QStringLiteral("Shift"), QStringLiteral("Control"), QStringLiteral("Alt"), QStringLiteral("Meta") };
-    std::vector<InputEvent> kept;
-    for (const auto& e : events) {
-        if (!modifierKeys.contains(e.key()))
-            kept.push_back(e);
-    }
-    return kept;
-}
 
 QJsonObject wire(const InputEvent& event)
 {
