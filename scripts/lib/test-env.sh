@@ -26,7 +26,8 @@ if [ -z "${HANDOFF_TEST_ENV_INNER:-}" ]; then
     Xvfb -displayfd 5 -screen 0 1920x1080x24 -nolisten tcp >"$workdir/xvfb.log" 2>&1 5>&5 &
     xvfb_pid=$!
     display=""
-    for _ in $(seq 1 100); do
+    # Up to 30 s: on a loaded two-core machine it has once taken longer than 10.
+    for _ in $(seq 1 300); do
         if read -r -t 0.1 display <&5 && [ -n "$display" ]; then break; fi
     done
     [ -n "$display" ] || { cat "$workdir/xvfb.log" >&2; echo "error: Xvfb did not start" >&2; exit 1; }
