@@ -73,7 +73,16 @@ QUrl SessionLink::toHandoffUrl() const
 
 QString SessionLink::describe() const
 {
-    return m_serverBase.toString(QUrl::FullyEncoded) + u"/s/"_s + m_sessionId;
+    QString text = m_serverBase.toString(QUrl::FullyEncoded) + u"/s/"_s + m_sessionId;
+    // A link may spell its secrets in its public part too (a server path that
+    // repeats the token): the loggable form still never shows them.
+    text.replace(m_viewerToken, u"[secret]"_s);
+    if (m_viewerSecret) {
+        text.replace(QString::fromLatin1(m_viewerSecret->toBase64(QByteArray::Base64UrlEncoding
+                                                                  | QByteArray::OmitTrailingEquals)),
+                     u"[secret]"_s);
+    }
+    return text;
 }
 
 } // namespace handoff::protocol

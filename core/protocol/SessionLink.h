@@ -40,6 +40,7 @@ public:
     QUrl toHandoffUrl() const;
 
     // Server and session only, for logs and the UI: "https://relay.example.com/s/sess_…".
+    // Wherever the token or the viewer secret appears in that text, it reads "[secret]".
     QString describe() const;
 
     friend bool operator==(const SessionLink&, const SessionLink&) = default;

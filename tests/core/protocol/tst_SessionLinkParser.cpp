@@ -54,6 +54,7 @@ private Q_SLOTS:
     void streamUrl();
     void builtLinks();
     void viewerSecret();
+    void describeHidesSecretsRepeatedInThePath();
     void fromQUrl();
     void validators();
 };
@@ -428,6 +429,20 @@ void TestSessionLinkParser::viewerSecret()
 
     const auto without = SessionLinkParser::parse(web());
     QVERIFY(!without->viewerSecret().has_value());
+}
+
+void TestSessionLinkParser::describeHidesSecretsRepeatedInThePath()
+{
+    // Found by the session_link fuzz target: a server path that spells the token
+    // put it in the loggable form.
+    const QString s = u"SeCrEtAwQFBgcICQoLDA0A"_s;
+    const auto link = SessionLinkParser::parse(u"https://relay.example.com/"_s + Token + u"/"_s + s + u"/s/"_s + Id
+                                               + u"#t="_s + Token + u"&k="_s + K + u"&s="_s + s);
+    QVERIFY2(link.ok(), qPrintable(link.ok() ? QString() : link.error().code));
+    QVERIFY(link->serverBase().toString().contains(Token));
+    QVERIFY(!link->describe().contains(Token));
+    QVERIFY(!link->describe().contains(s));
+    QCOMPARE(link->describe(), u"https://relay.example.com/[secret]/[secret]/s/"_s + Id);
 }
 
 void TestSessionLinkParser::fromQUrl()
