@@ -21,6 +21,12 @@ bool isErrorCode(const QString& code)
                        [](QChar c) { return (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'_'; });
 }
 
+void checkRefusal(const Error& error)
+{
+    FUZZ_CHECK(isErrorCode(error.code));
+    FUZZ_CHECK(!error.message.isEmpty());
+}
+
 namespace {
 
 // Drops debug, info and warning output; a fatal message still aborts (Qt does

@@ -7,6 +7,8 @@
 // them nothing else, and a QCoreApplication exists for the targets whose
 // classes are QObjects.
 
+#include "core/common/Result.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
@@ -32,5 +34,8 @@ inline QByteArrayView bytes(const uint8_t* data, size_t size)
 
 // An error code is stable and machine-readable: lower-case words joined by '_'.
 bool isErrorCode(const QString& code);
+
+// A refusal names its reason with an error code and says something to a person.
+void checkRefusal(const Error& error);
 
 } // namespace handoff::fuzz

@@ -8,23 +8,13 @@
 
 using handoff::protocol::V1Envelope;
 
-namespace {
-
-void checkError(const handoff::Error& error)
-{
-    FUZZ_CHECK(handoff::fuzz::isErrorCode(error.code));
-    FUZZ_CHECK(!error.message.isEmpty());
-}
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const QByteArrayView input = handoff::fuzz::bytes(data, size);
 
     const auto type = V1Envelope::messageType(input);
     if (!type)
-        checkError(type.error());
+        handoff::fuzz::checkRefusal(type.error());
 
     if (const auto pubkey = V1Envelope::parsePubkey(input); pubkey.ok()) {
         FUZZ_CHECK(type.ok() && *type == u"pubkey");
@@ -34,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         FUZZ_CHECK(again.ok());
         FUZZ_CHECK(again->publicPoint == pubkey->publicPoint && again->version == pubkey->version);
     } else {
-        checkError(pubkey.error());
+        handoff::fuzz::checkRefusal(pubkey.error());
     }
 
     if (const auto encrypted = V1Envelope::parseEncrypted(input); encrypted.ok()) {
@@ -46,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         FUZZ_CHECK(again->iv == encrypted->iv && again->ciphertext == encrypted->ciphertext
                    && again->tag == encrypted->tag);
     } else {
-        checkError(encrypted.error());
+        handoff::fuzz::checkRefusal(encrypted.error());
     }
 
     if (const auto frame = V1Envelope::parseFrame(input); frame.ok()) {
@@ -58,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         FUZZ_CHECK(again->jpegSize == frame->jpegSize && again->deviceWidth == frame->deviceWidth
                    && again->scrollOffsetY == frame->scrollOffsetY);
     } else {
-        checkError(frame.error());
+        handoff::fuzz::checkRefusal(frame.error());
     }
     return 0;
 }
