@@ -8,7 +8,7 @@ struct EcdhKeyPair::Impl final : detail::P256Key { };
 
 namespace {
 
-Error noKey()
+Error movedFromKeyPair()
 {
     return Error { QStringLiteral("invalid_state"), QStringLiteral("this ECDH key pair has been moved from") };
 }
@@ -55,7 +55,7 @@ QByteArray EcdhKeyPair::publicPoint() const
 Result<SecretBytes> EcdhKeyPair::deriveSharedSecret(QByteArrayView peerPublicPoint) const
 {
     if (!m_impl) {
-        return noKey();
+        return movedFromKeyPair();
     }
     const Result<detail::EvpPkeyPtr> peer = detail::importP256PublicPoint(peerPublicPoint);
     if (!peer) {

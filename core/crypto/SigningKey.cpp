@@ -16,7 +16,7 @@ using Pkcs8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, detail::Deleter<PKCS8_PRIV
 
 constexpr char digestName[] = "SHA256";
 
-Error noKey()
+Error movedFromSigningKey()
 {
     return Error { QStringLiteral("invalid_state"), QStringLiteral("this signing key has been moved from") };
 }
@@ -94,7 +94,7 @@ Result<SigningKey> SigningKey::importPkcs8(QByteArrayView der)
 Result<SecretBytes> SigningKey::exportPkcs8() const
 {
     if (!m_impl) {
-        return noKey();
+        return movedFromSigningKey();
     }
     const Pkcs8Ptr info(EVP_PKEY2PKCS8(m_impl->key.get()));
     if (!info) {
@@ -121,7 +121,7 @@ QByteArray SigningKey::publicPoint() const
 Result<QByteArray> SigningKey::sign(QByteArrayView data) const
 {
     if (!m_impl) {
-        return noKey();
+        return movedFromSigningKey();
     }
     const detail::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx

@@ -1,5 +1,7 @@
 #include "core/protocol/FrameMetadata.h"
 
+#include "core/protocol/ProtocolError.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -18,24 +20,19 @@ constexpr double MaxScrollOffset = 10000000;
 constexpr double MaxPageScale = 10;
 constexpr double MaxTimestamp = 1e11;
 
-Error error(const char* code, const QString& message)
-{
-    return Error { QString::fromLatin1(code), message };
-}
-
 bool inRange(double value, double low, double high)
 {
     return std::isfinite(value) && value >= low && value <= high;
 }
 
-Result<QJsonObject> parseObject(QByteArrayView json)
+Result<QJsonObject> parseMetadataObject(QByteArrayView json)
 {
     if (json.size() > FrameMetadata::MaxJsonSize)
-        return error("too_large", QStringLiteral("The frame metadata is larger than 4 KiB."));
+        return makeError("too_large", QStringLiteral("The frame metadata is larger than 4 KiB."));
     QJsonParseError parseError {};
     const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return error("bad_json", QStringLiteral("The frame metadata is not a JSON object."));
+        return makeError("bad_json", QStringLiteral("The frame metadata is not a JSON object."));
     return document.object();
 }
 
@@ -43,7 +40,7 @@ Result<double> readNumber(const QJsonObject& object, QLatin1String name)
 {
     const QJsonValue value = object.value(name);
     if (!value.isDouble())
-        return error("bad_field",
+        return makeError("bad_field",
                      QStringLiteral("The frame metadata field \"%1\" is missing or not a number.").arg(name));
     return value.toDouble();
 }
@@ -90,14 +87,14 @@ QByteArray geometryFields(const FrameMetadata& meta)
 Result<void> validateJpegSize(qint64 size)
 {
     if (size < 1 || size > FrameMetadata::MaxImageSize)
-        return error("bad_field", QStringLiteral("The frame's jpegSize must be 1 to 4 MiB."));
+        return makeError("bad_field", QStringLiteral("The frame's jpegSize must be 1 to 4 MiB."));
     return {};
 }
 
 Result<void> validateTimestamp(double timestamp)
 {
     if (!inRange(timestamp, 0, MaxTimestamp))
-        return error("bad_field",
+        return makeError("bad_field",
                      QStringLiteral("The frame's timestamp must be a finite number of seconds, 0 to 1e11."));
     return {};
 }
@@ -107,24 +104,24 @@ Result<void> validateTimestamp(double timestamp)
 Result<void> FrameMetadata::validateGeometry() const
 {
     if (!inRange(deviceWidth, 1, MaxDeviceSize) || !inRange(deviceHeight, 1, MaxDeviceSize))
-        return error("bad_field", QStringLiteral("The frame's deviceWidth and deviceHeight must be 1 to 10,000."));
+        return makeError("bad_field", QStringLiteral("The frame's deviceWidth and deviceHeight must be 1 to 10,000."));
     if (!inRange(offsetTop, -MaxOffsetTop, MaxOffsetTop))
-        return error("bad_field", QStringLiteral("The frame's offsetTop must be -10,000 to 10,000."));
+        return makeError("bad_field", QStringLiteral("The frame's offsetTop must be -10,000 to 10,000."));
     if (!std::isfinite(pageScaleFactor) || pageScaleFactor <= 0 || pageScaleFactor > MaxPageScale)
-        return error("bad_field", QStringLiteral("The frame's pageScaleFactor must be above 0 and at most 10."));
+        return makeError("bad_field", QStringLiteral("The frame's pageScaleFactor must be above 0 and at most 10."));
     if (!inRange(scrollOffsetX, -MaxScrollOffset, MaxScrollOffset)
         || !inRange(scrollOffsetY, -MaxScrollOffset, MaxScrollOffset))
-        return error("bad_field", QStringLiteral("The frame's scroll offsets must be finite and within 10,000,000."));
+        return makeError("bad_field", QStringLiteral("The frame's scroll offsets must be finite and within 10,000,000."));
     return {};
 }
 
 Result<FrameMetadata> FrameMetadata::parseV1Message(QByteArrayView text)
 {
-    auto object = parseObject(text);
+    auto object = parseMetadataObject(text);
     if (!object)
         return object.error();
     if (object->value(QLatin1String("type")).toString() != QLatin1String("frame"))
-        return error("wrong_type", QStringLiteral("The message is not a \"frame\" message."));
+        return makeError("wrong_type", QStringLiteral("The message is not a \"frame\" message."));
     auto meta = readGeometry(*object);
     if (!meta)
         return meta;
@@ -133,14 +130,14 @@ Result<FrameMetadata> FrameMetadata::parseV1Message(QByteArrayView text)
         return jpegSize.error();
     // Compare as double first: casting an out-of-range double to an integer is undefined.
     if (!inRange(*jpegSize, 1, double(MaxImageSize)) || std::floor(*jpegSize) != *jpegSize)
-        return error("bad_field", QStringLiteral("The frame's jpegSize must be a whole number, 1 to 4 MiB."));
+        return makeError("bad_field", QStringLiteral("The frame's jpegSize must be a whole number, 1 to 4 MiB."));
     meta->jpegSize = qint64(*jpegSize);
     return meta;
 }
 
 Result<FrameMetadata> FrameMetadata::parseV2Json(QByteArrayView json)
 {
-    auto object = parseObject(json);
+    auto object = parseMetadataObject(json);
     if (!object)
         return object.error();
     auto meta = readGeometry(*object);
@@ -158,7 +155,7 @@ Result<FrameMetadata> FrameMetadata::parseV2Json(QByteArrayView json)
     else if (format.isString() && format.toString() == QLatin1String("png"))
         meta->format = Format::Png;
     else
-        return error("bad_field", QStringLiteral("The frame's format must be \"jpeg\" or \"png\"."));
+        return makeError("bad_field", QStringLiteral("The frame's format must be \"jpeg\" or \"png\"."));
     return meta;
 }
 

@@ -1,4 +1,6 @@
-#include "InputEventCodec.h"
+#include "core/protocol/InputEventCodec.h"
+
+#include "core/protocol/ProtocolError.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,11 +37,6 @@ constexpr QLatin1StringView FieldText { "text" };
 constexpr QLatin1StringView FieldSelectionStart { "selectionStart" };
 constexpr QLatin1StringView FieldSelectionEnd { "selectionEnd" };
 constexpr QLatin1StringView FieldCommit { "commit" };
-
-Error makeError(QLatin1StringView code, QString message)
-{
-    return Error { QString(code), std::move(message) };
-}
 
 // "The 'x' field of the click event" — only names we chose, never a value.
 QString fieldOf(QLatin1StringView field, InputEventType type)

@@ -1,15 +1,12 @@
 #include "core/protocol/RecordCodec.h"
 
+#include "core/protocol/ProtocolError.h"
+
 #include <QtEndian>
 
 namespace handoff::protocol {
 
 namespace {
-
-Error error(const char* code, const char* message)
-{
-    return Error { QString::fromLatin1(code), QString::fromLatin1(message) };
-}
 
 bool isKnownKind(quint8 kind)
 {
@@ -32,15 +29,15 @@ QByteArray RecordCodec::encodeHeader(RecordKind kind, quint64 seq)
 Result<RecordCodec::Header> RecordCodec::decodeHeader(QByteArrayView bytes)
 {
     if (bytes.size() < HeaderSize)
-        return error("short_record", "The record is shorter than its 10-byte header.");
+        return makeError("short_record", "The record is shorter than its 10-byte header.");
     if (quint8(bytes[0]) != Version)
-        return error("bad_version", "The record does not start with version byte 0x02.");
+        return makeError("bad_version", "The record does not start with version byte 0x02.");
     const auto kind = quint8(bytes[1]);
     if (!isKnownKind(kind))
-        return error("unknown_kind", "The record has an unknown kind byte.");
+        return makeError("unknown_kind", "The record has an unknown kind byte.");
     const auto seq = qFromBigEndian<quint64>(bytes.data() + 2);
     if (seq == 0)
-        return error("bad_seq", "The record has sequence number 0; sequence numbers start at 1.");
+        return makeError("bad_seq", "The record has sequence number 0; sequence numbers start at 1.");
     return Header { RecordKind(kind), seq };
 }
 
@@ -55,9 +52,9 @@ QByteArray RecordCodec::assemble(QByteArrayView header, QByteArrayView ciphertex
 Result<RecordCodec::Parts> RecordCodec::split(QByteArrayView record)
 {
     if (record.size() < MinRecordSize)
-        return error("short_record", "The record is too short to hold a header, ciphertext and a 16-byte tag.");
+        return makeError("short_record", "The record is too short to hold a header, ciphertext and a 16-byte tag.");
     if (record.size() > MaxRecordSize)
-        return error("too_large", "The record is larger than 4 MiB.");
+        return makeError("too_large", "The record is larger than 4 MiB.");
     auto header = decodeHeader(record);
     if (!header)
         return header.error();
@@ -85,12 +82,12 @@ QByteArray RecordCodec::aad(QByteArrayView headerBytes, QByteArrayView sessionId
 Result<QByteArray> RecordCodec::packFrame(QByteArrayView metaJson, QByteArrayView image)
 {
     if (metaJson.isEmpty() || metaJson.size() > MaxFrameMetaSize)
-        return error("bad_frame_meta_length", "The frame metadata must be 1 to 4096 bytes of JSON.");
+        return makeError("bad_frame_meta_length", "The frame metadata must be 1 to 4096 bytes of JSON.");
     if (image.isEmpty())
-        return error("empty_image", "A frame needs image bytes.");
+        return makeError("empty_image", "A frame needs image bytes.");
     const qsizetype total = FrameLengthPrefixSize + metaJson.size() + image.size();
     if (total > MaxRecordSize - HeaderSize - TagSize)
-        return error("too_large", "The frame does not fit in a 4 MiB record.");
+        return makeError("too_large", "The frame does not fit in a 4 MiB record.");
     QByteArray plaintext(FrameLengthPrefixSize, Qt::Uninitialized);
     qToBigEndian<quint32>(quint32(metaJson.size()), plaintext.data());
     plaintext.reserve(total);
@@ -101,15 +98,15 @@ Result<QByteArray> RecordCodec::packFrame(QByteArrayView metaJson, QByteArrayVie
 Result<RecordCodec::FrameParts> RecordCodec::unpackFrame(QByteArrayView plaintext)
 {
     if (plaintext.size() < FrameLengthPrefixSize)
-        return error("truncated_frame", "The frame record is too short to hold its metadata length.");
+        return makeError("truncated_frame", "The frame record is too short to hold its metadata length.");
     const auto metaLength = qFromBigEndian<quint32>(plaintext.data());
     if (metaLength == 0 || metaLength > quint32(MaxFrameMetaSize))
-        return error("bad_frame_meta_length", "The frame metadata length must be 1 to 4096 bytes.");
+        return makeError("bad_frame_meta_length", "The frame metadata length must be 1 to 4096 bytes.");
     const qsizetype rest = plaintext.size() - FrameLengthPrefixSize;
     if (qsizetype(metaLength) > rest)
-        return error("truncated_frame", "The frame record is shorter than its metadata length says.");
+        return makeError("truncated_frame", "The frame record is shorter than its metadata length says.");
     if (qsizetype(metaLength) == rest)
-        return error("empty_image", "The frame record holds no image bytes.");
+        return makeError("empty_image", "The frame record holds no image bytes.");
     return FrameParts { plaintext.sliced(FrameLengthPrefixSize, metaLength),
                         plaintext.sliced(FrameLengthPrefixSize + metaLength) };
 }

@@ -1,21 +1,12 @@
 #include "core/protocol/SecureChannelV1.h"
 
 #include "core/crypto/Random.h"
+#include "core/protocol/ProtocolError.h"
 #include "core/protocol/V1Envelope.h"
 
 namespace handoff::protocol {
 
 namespace {
-
-Error error(const char* code, const QString& message)
-{
-    return Error { QString::fromLatin1(code), message };
-}
-
-Error closedError()
-{
-    return error("closed", QStringLiteral("The secure channel is closed."));
-}
 
 // The relay forwards a text message of at most 64 KiB; refusing here says why
 // instead of the relay closing the socket.
@@ -60,12 +51,12 @@ Result<PeerKeyAccepted> SecureChannelV1::acceptPeerKey(QByteArrayView peerMessag
     if (!pubkey)
         return pubkey.error();
     if (pubkey->version != 1)
-        return error("version_mismatch", QStringLiteral("The peer speaks protocol version 2 on a version 1 channel."));
+        return makeError("version_mismatch", QStringLiteral("The peer speaks protocol version 2 on a version 1 channel."));
     if (auto valid = crypto::EcdhKeyPair::validatePublicPoint(pubkey->publicPoint); !valid)
-        return error("invalid_peer_key",
+        return makeError("invalid_peer_key",
                      QStringLiteral("The peer's public key is not a valid P-256 point: ") + valid.error().message);
     if (pubkey->publicPoint == m_localPoint)
-        return error("reflected_key", QStringLiteral("The peer's public key is our own, sent back."));
+        return makeError("reflected_key", QStringLiteral("The peer's public key is our own, sent back."));
 
     PeerKeyAccepted accepted;
     if (m_role == ChannelRole::Viewer)
@@ -98,11 +89,11 @@ Result<WireMessage> SecureChannelV1::encryptInput(QByteArrayView eventJson)
     if (m_closed)
         return closedError();
     if (m_role != ChannelRole::Viewer)
-        return error("wrong_role", QStringLiteral("Only the viewer sends input events."));
+        return makeError("wrong_role", QStringLiteral("Only the viewer sends input events."));
     if (!m_cipher)
-        return error("not_ready", QStringLiteral("The key exchange has not finished; no input can be sent yet."));
+        return makeError("not_ready", QStringLiteral("The key exchange has not finished; no input can be sent yet."));
     if (eventJson.isEmpty() || eventJson.size() > MaxInputSize)
-        return error("too_large", QStringLiteral("The input event is empty or too large to send."));
+        return makeError("too_large", QStringLiteral("The input event is empty or too large to send."));
     auto iv = crypto::Random::bytes(V1Envelope::IvSize);
     if (!iv)
         return iv.error();
@@ -118,9 +109,9 @@ Result<QList<WireMessage>> SecureChannelV1::encryptFrame(const FrameMetadata& me
     if (m_closed)
         return closedError();
     if (m_role != ChannelRole::Agent)
-        return error("wrong_role", QStringLiteral("Only the agent sends frames."));
+        return makeError("wrong_role", QStringLiteral("Only the agent sends frames."));
     if (meta.format != FrameMetadata::Format::Jpeg)
-        return error("unsupported_format", QStringLiteral("Version 1 frames are JPEG only."));
+        return makeError("unsupported_format", QStringLiteral("Version 1 frames are JPEG only."));
     FrameMetadata sized = meta;
     sized.jpegSize = image.size();
     auto text = sized.toV1Message();
@@ -133,7 +124,7 @@ Result<WireMessage> SecureChannelV1::encryptControl(QByteArrayView)
 {
     if (m_closed)
         return closedError();
-    return error("unsupported", QStringLiteral("Version 1 has no control messages."));
+    return makeError("unsupported", QStringLiteral("Version 1 has no control messages."));
 }
 
 Result<Incoming> SecureChannelV1::receive(const WireMessage& message)
@@ -153,12 +144,12 @@ Result<Incoming> SecureChannelV1::receiveText(QByteArrayView text)
         if (!payload)
             return dropUndecryptable(payload.error());
         if (!m_cipher)
-            return dropUndecryptable(error("not_ready",
+            return dropUndecryptable(makeError("not_ready",
                                            QStringLiteral("An encrypted message arrived before the "
                                                           "viewer's public key.")));
         auto plaintext = m_cipher->decrypt(payload->iv, {}, payload->ciphertext, payload->tag);
         if (!plaintext)
-            return dropUndecryptable(error("undecryptable",
+            return dropUndecryptable(makeError("undecryptable",
                                            QStringLiteral("An encrypted message failed "
                                                           "authentication and was dropped.")));
         return Incoming { Incoming::Kind::Input, std::move(*plaintext), {}, {} };
@@ -173,7 +164,7 @@ Result<Incoming> SecureChannelV1::receiveText(QByteArrayView text)
         m_pendingFrame = *meta;
         return Incoming {};
     }
-    return error("unexpected_message",
+    return makeError("unexpected_message",
                  QStringLiteral("This message does not belong on a version 1 channel "
                                 "in this direction."));
 }
@@ -181,11 +172,11 @@ Result<Incoming> SecureChannelV1::receiveText(QByteArrayView text)
 Result<Incoming> SecureChannelV1::receiveBinary(QByteArrayView data)
 {
     if (m_role != ChannelRole::Viewer || !m_pendingFrame)
-        return error("unexpected_binary", QStringLiteral("A binary message arrived that is not a frame's JPEG."));
+        return makeError("unexpected_binary", QStringLiteral("A binary message arrived that is not a frame's JPEG."));
     FrameMetadata meta = *m_pendingFrame;
     m_pendingFrame.reset();
     if (data.size() != meta.jpegSize)
-        return error("frame_size_mismatch", QStringLiteral("The JPEG's size differs from the frame's jpegSize."));
+        return makeError("frame_size_mismatch", QStringLiteral("The JPEG's size differs from the frame's jpegSize."));
     return Incoming { Incoming::Kind::Frame, data.toByteArray(), meta, {} };
 }
 

@@ -4,6 +4,7 @@
 #include "core/crypto/Digest.h"
 #include "core/crypto/Hkdf.h"
 #include "core/crypto/Random.h"
+#include "core/protocol/ProtocolError.h"
 #include "core/protocol/Sas.h"
 #include "core/protocol/V1Envelope.h"
 
@@ -29,26 +30,16 @@ constexpr QByteArrayView CommitLabel = "handoff/2 commit";
 constexpr QByteArrayView AgentNonceLabel = "handoff/2 agent nonce";
 constexpr QByteArrayView SasLabel = "handoff/2 sas";
 
-Error error(const char* code, const QString& message)
-{
-    return Error { QString::fromLatin1(code), message };
-}
-
-Error closedError()
-{
-    return error("closed", QStringLiteral("The secure channel is closed."));
-}
-
 Error notReadyError()
 {
-    return error("not_ready",
+    return makeError("not_ready",
                  QStringLiteral("The agent has not yet proved it holds the session keys; "
                                 "nothing can be sent yet."));
 }
 
 Error notConfirmedError()
 {
-    return error("not_confirmed",
+    return makeError("not_confirmed",
                  QStringLiteral("The viewer has not confirmed the session keys yet; its records are dropped."));
 }
 
@@ -103,7 +94,7 @@ Result<Control> parseControl(const QByteArray& json)
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     const QJsonValue type = document.object().value(QLatin1String("type"));
     if (parseError.error != QJsonParseError::NoError || !document.isObject() || !type.isString())
-        return error("bad_control", QStringLiteral("A control message is not a JSON object with a type."));
+        return makeError("bad_control", QStringLiteral("A control message is not a JSON object with a type."));
     return Control { type.toString(), document.object() };
 }
 
@@ -132,7 +123,7 @@ Result<QByteArray> SecureChannelV2::parseFingerprint(QByteArrayView b64url)
 {
     auto raw = fromB64Url(b64url, FingerprintSize);
     if (!raw)
-        return error("bad_fingerprint",
+        return makeError("bad_fingerprint",
                      QStringLiteral("The key fingerprint (k) in the link is damaged; "
                                     "copy the whole link again."));
     return *raw;
@@ -148,7 +139,7 @@ Result<QByteArray> SecureChannelV2::parseLinkValue(QByteArrayView b64url)
     static_assert(FingerprintSize == ViewerSecretSize, "k and s share one spelling");
     auto raw = fromB64Url(b64url, ViewerSecretSize);
     if (!raw)
-        return error("bad_link_value",
+        return makeError("bad_link_value",
                      QStringLiteral("A value in the link's '#' part is damaged; copy the whole link again."));
     return *raw;
 }
@@ -207,16 +198,16 @@ SecureChannelV2::create(ChannelRole role, const QString& sessionId, crypto::Ecdh
     const bool asciiId = std::all_of(sessionId.begin(), sessionId.end(),
                                      [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; });
     if (sessionId.isEmpty() || sessionId.size() > MaxSessionIdSize || !asciiId)
-        return error("bad_session_id", QStringLiteral("The session id must be 1 to 256 visible ASCII characters."));
+        return makeError("bad_session_id", QStringLiteral("The session id must be 1 to 256 visible ASCII characters."));
     if (!expectedFingerprint.isEmpty() && expectedFingerprint.size() != FingerprintSize)
-        return error("bad_fingerprint", QStringLiteral("A key fingerprint is 16 bytes."));
+        return makeError("bad_fingerprint", QStringLiteral("A key fingerprint is 16 bytes."));
     if (viewerSecret.size() != ViewerSecretSize)
-        return error("missing_viewer_secret",
+        return makeError("missing_viewer_secret",
                      QStringLiteral("This link lacks its viewer secret (the 's' part after '#'), without which the "
                                     "agent cannot tell your viewer from the relay. Copy the whole link the agent "
                                     "gave, or ask for a new one."));
     if (nonceMaterial.size() != (role == ChannelRole::Agent ? NonceSeedSize : NonceSize))
-        return error("bad_nonce", QStringLiteral("The handshake nonce material has the wrong size."));
+        return makeError("bad_nonce", QStringLiteral("The handshake nonce material has the wrong size."));
     Config config { role, sessionId.toLatin1(), expectedFingerprint.toByteArray(), viewerSecret.toByteArray(),
                     nonceMaterial.toByteArray() };
     // Private constructor, so make_unique cannot reach it; ownership is taken at once.
@@ -252,12 +243,12 @@ Result<PeerKeyAccepted> SecureChannelV2::acceptPeerKey(QByteArrayView peerMessag
     if (!pubkey)
         return pubkey.error();
     if (pubkey->version != 2)
-        return error("version_mismatch", QStringLiteral("The peer sent a version 1 key on a version 2 channel."));
+        return makeError("version_mismatch", QStringLiteral("The peer sent a version 1 key on a version 2 channel."));
     if (auto valid = crypto::EcdhKeyPair::validatePublicPoint(pubkey->publicPoint); !valid)
-        return error("invalid_peer_key",
+        return makeError("invalid_peer_key",
                      QStringLiteral("The peer's public key is not a valid P-256 point: ") + valid.error().message);
     if (pubkey->publicPoint == m_localPoint)
-        return error("reflected_key", QStringLiteral("The peer's public key is our own, sent back."));
+        return makeError("reflected_key", QStringLiteral("The peer's public key is our own, sent back."));
     if (m_role == ChannelRole::Agent)
         return acceptViewerKey(pubkey->publicPoint);
 
@@ -269,7 +260,7 @@ Result<PeerKeyAccepted> SecureChannelV2::acceptPeerKey(QByteArrayView peerMessag
     } else if (m_receiveCipher) {
         // The agent's key is fixed for the whole session; a new one is either a
         // restarted agent or someone in the middle, and it was never checked.
-        return error("peer_key_changed",
+        return makeError("peer_key_changed",
                      QStringLiteral("The agent's key changed during the session; "
                                     "open a new session link."));
     } else if (auto derived = deriveKeys(pubkey->publicPoint); !derived) {
@@ -282,7 +273,7 @@ Result<PeerKeyAccepted> SecureChannelV2::acceptPeerKey(QByteArrayView peerMessag
 Result<PeerKeyAccepted> SecureChannelV2::acceptViewerKey(QByteArrayView viewerPoint)
 {
     if (!m_boundPoint.isEmpty() && viewerPoint != m_boundPoint)
-        return error("viewer_key_bound",
+        return makeError("viewer_key_bound",
                      QStringLiteral("Another viewer key was refused: the session is bound to the viewer that "
                                     "confirmed the keys first."));
     PeerKeyAccepted accepted;
@@ -291,7 +282,7 @@ Result<PeerKeyAccepted> SecureChannelV2::acceptViewerKey(QByteArrayView viewerPo
     } else {
         if (!m_receivedSeqByKey.contains(crypto::Digest::sha256(viewerPoint))
             && m_receivedSeqByKey.size() >= MaxViewerKeys)
-            return error("too_many_viewer_keys",
+            return makeError("too_many_viewer_keys",
                          QStringLiteral("Too many different viewer keys were offered for this session; "
                                         "no more are accepted."));
         if (auto derived = deriveKeys(viewerPoint); !derived)
@@ -313,7 +304,7 @@ Result<void> SecureChannelV2::checkAgentKey(QByteArrayView agentPoint) const
         return {};
     if (crypto::ConstantTime::equal(keyFingerprint(agentPoint), m_expectedFingerprint))
         return {};
-    return error("key_mismatch",
+    return makeError("key_mismatch",
                  QStringLiteral("The agent's key does not match the fingerprint in the session link: it was "
                                 "substituted on the way, so the relay server or the network may be trying to "
                                 "intercept this session. Nothing has been sent. Close this session and ask for "
@@ -338,12 +329,12 @@ Result<void> SecureChannelV2::deriveKeys(QByteArrayView peerPoint)
     auto agentToViewer = expand(ikm.bytes(), salt, infoPrefix, "a2v", KeySize);
     auto sasKey = expand(ikm.bytes(), salt, infoPrefix, "sas", SasKeySize);
     if (!viewerToAgent || !agentToViewer || !sasKey)
-        return error("key_derivation_failed", QStringLiteral("The session keys could not be derived."));
+        return makeError("key_derivation_failed", QStringLiteral("The session keys could not be derived."));
     const bool agent = m_role == ChannelRole::Agent;
     auto sendCipher = crypto::AeadCipher::create((agent ? agentToViewer : viewerToAgent)->bytes());
     auto receiveCipher = crypto::AeadCipher::create((agent ? viewerToAgent : agentToViewer)->bytes());
     if (!sendCipher || !receiveCipher)
-        return error("key_derivation_failed", QStringLiteral("The session keys could not be derived."));
+        return makeError("key_derivation_failed", QStringLiteral("The session keys could not be derived."));
 
     // Commit only once everything succeeded: a failure leaves the old state whole.
     // The send counter goes on from where it was, so even keys met before (a viewer
@@ -411,15 +402,15 @@ Result<WireMessage> SecureChannelV2::encryptInput(QByteArrayView eventJson)
     if (m_closed)
         return closedError();
     if (m_role != ChannelRole::Viewer)
-        return error("wrong_role", QStringLiteral("Only the viewer sends input events."));
+        return makeError("wrong_role", QStringLiteral("Only the viewer sends input events."));
     if (!m_revealed)
         return notReadyError();
     if (needsSasConfirmation())
-        return error("sas_unconfirmed",
+        return makeError("sas_unconfirmed",
                      QStringLiteral("Compare the six-digit code with the agent's console and "
                                     "confirm it before sending input."));
     if (eventJson.isEmpty() || eventJson.size() > MaxMessageSize)
-        return error("too_large", QStringLiteral("The input event is empty or larger than 64 KiB."));
+        return makeError("too_large", QStringLiteral("The input event is empty or larger than 64 KiB."));
     return seal(RecordKind::Input, eventJson);
 }
 
@@ -428,9 +419,9 @@ Result<QList<WireMessage>> SecureChannelV2::encryptFrame(const FrameMetadata& me
     if (m_closed)
         return closedError();
     if (m_role != ChannelRole::Agent)
-        return error("wrong_role", QStringLiteral("Only the agent sends frames."));
+        return makeError("wrong_role", QStringLiteral("Only the agent sends frames."));
     if (!isReady())
-        return error("not_ready",
+        return makeError("not_ready",
                      QStringLiteral("No viewer has confirmed the session keys yet; no frame may be sent."));
     auto metaJson = meta.toV2Json();
     if (!metaJson)
@@ -452,20 +443,20 @@ Result<WireMessage> SecureChannelV2::encryptControl(QByteArrayView controlJson)
         if (!m_revealed)
             return notReadyError();
         if (needsSasConfirmation())
-            return error("sas_unconfirmed", QStringLiteral("Confirm the six-digit code first."));
+            return makeError("sas_unconfirmed", QStringLiteral("Confirm the six-digit code first."));
     } else if (!isReady()) {
-        return error("not_ready",
+        return makeError("not_ready",
                      QStringLiteral("No viewer has confirmed the session keys yet; nothing may be sent."));
     }
     if (controlJson.isEmpty() || controlJson.size() > MaxMessageSize)
-        return error("too_large", QStringLiteral("The control message is empty or larger than 64 KiB."));
+        return makeError("too_large", QStringLiteral("The control message is empty or larger than 64 KiB."));
     return seal(RecordKind::Control, controlJson);
 }
 
 Result<WireMessage> SecureChannelV2::seal(RecordKind kind, QByteArrayView plaintext)
 {
     if (m_lastSentSeq == std::numeric_limits<quint64>::max())
-        return error("seq_exhausted", QStringLiteral("The sequence numbers of this session are used up."));
+        return makeError("seq_exhausted", QStringLiteral("The sequence numbers of this session are used up."));
     // Taken before encrypting: even a failed attempt never hands its nonce to another record.
     const quint64 seq = ++m_lastSentSeq;
     const QByteArray header = RecordCodec::encodeHeader(kind, seq);
@@ -487,7 +478,7 @@ Result<Incoming> SecureChannelV2::receive(const WireMessage& message)
     if (m_closed)
         return closedError();
     if (message.type != WireMessage::Type::Binary)
-        return error("unexpected_message",
+        return makeError("unexpected_message",
                      QStringLiteral("After the key exchange, version 2 sends only binary "
                                     "records."));
     return open(message.data);
@@ -496,31 +487,31 @@ Result<Incoming> SecureChannelV2::receive(const WireMessage& message)
 Result<Incoming> SecureChannelV2::open(QByteArrayView record)
 {
     if (!m_receiveCipher)
-        return dropUndecryptable(error("not_ready", QStringLiteral("A record arrived before the key exchange.")));
+        return dropUndecryptable(makeError("not_ready", QStringLiteral("A record arrived before the key exchange.")));
     auto parts = RecordCodec::split(record);
     if (!parts)
         return dropUndecryptable(parts.error());
     const RecordKind kind = parts->header.kind;
     const bool expected = m_role == ChannelRole::Agent ? kind != RecordKind::Frame : kind != RecordKind::Input;
     if (!expected)
-        return dropUndecryptable(error("unexpected_kind",
+        return dropUndecryptable(makeError("unexpected_kind",
                                        QStringLiteral("The record's kind does not travel in "
                                                       "this direction.")));
     if (kind != RecordKind::Frame && parts->ciphertext.size() > MaxMessageSize)
-        return dropUndecryptable(error("too_large", QStringLiteral("The record is larger than 64 KiB.")));
+        return dropUndecryptable(makeError("too_large", QStringLiteral("The record is larger than 64 KiB.")));
     // Before decrypting: a replay costs nothing, and the counter moves only on
     // records that authenticate, so garbage with a huge seq cannot block the channel.
     const quint64 seq = parts->header.seq;
     if (seq <= m_lastReceivedSeq) {
         ++m_droppedReplay;
-        return error("replay", QStringLiteral("A record was repeated or arrived out of order and was dropped."));
+        return makeError("replay", QStringLiteral("A record was repeated or arrived out of order and was dropped."));
     }
     const QByteArray nonce
         = RecordCodec::nonce(directionLabel(m_role == ChannelRole::Agent ? ViewerToAgent : AgentToViewer), seq);
     auto plaintext = m_receiveCipher->decrypt(nonce, RecordCodec::aad(parts->headerBytes, m_sessionId),
                                               parts->ciphertext, parts->tag);
     if (!plaintext)
-        return dropUndecryptable(error("undecryptable",
+        return dropUndecryptable(makeError("undecryptable",
                                        QStringLiteral("A record failed authentication and was "
                                                       "dropped.")));
     m_lastReceivedSeq = seq;
@@ -545,7 +536,7 @@ Result<Incoming> SecureChannelV2::open(QByteArrayView record)
             return dropUndecryptable(notConfirmedError());
         return Incoming { Incoming::Kind::Input, std::move(*plaintext), {}, {} };
     }
-    return error("unexpected_kind", QStringLiteral("Unknown record kind."));
+    return makeError("unexpected_kind", QStringLiteral("Unknown record kind."));
 }
 
 // A control record that reached the agent: the viewer's key confirmation, or
@@ -562,7 +553,7 @@ Result<Incoming> SecureChannelV2::agentHandshake(const QByteArray& json)
     }
     const auto viewerNonce = handshakeValue(control->object, "nonce", NonceSize);
     if (!viewerNonce)
-        return error("bad_control", QStringLiteral("The viewer's key confirmation has no valid nonce."));
+        return makeError("bad_control", QStringLiteral("The viewer's key confirmation has no valid nonce."));
     if (m_boundPoint.isEmpty()) {
         auto sas = deriveSas(agentNonceFor(m_peerPoint), *viewerNonce);
         if (!sas)
@@ -573,7 +564,7 @@ Result<Incoming> SecureChannelV2::agentHandshake(const QByteArray& json)
     } else if (*viewerNonce != m_viewerNonce) {
         // Only the bound viewer holds these keys; it never changes its nonce, and
         // a changed one would change the SAS behind the person's back.
-        return error("confirm_changed", QStringLiteral("The viewer's key confirmation changed its nonce; ignored."));
+        return makeError("confirm_changed", QStringLiteral("The viewer's key confirmation changed its nonce; ignored."));
     }
     // The reveal answers every confirmation, so one lost with a socket comes again.
     auto reveal = sealHandshake("reveal", "nonce", agentNonceFor(m_peerPoint));
@@ -594,11 +585,11 @@ Result<Incoming> SecureChannelV2::viewerHandshake(const QByteArray& json)
     if (control->type == QLatin1String("ready")) {
         const auto commit = handshakeValue(control->object, "commit", CommitmentSize);
         if (!commit)
-            return error("bad_control", QStringLiteral("The agent's \"ready\" carries no valid commitment."));
+            return makeError("bad_control", QStringLiteral("The agent's \"ready\" carries no valid commitment."));
         if (m_commitment.isEmpty())
             m_commitment = *commit;
         else if (!crypto::ConstantTime::equal(*commit, m_commitment))
-            return abort(error("commitment_changed",
+            return abort(makeError("commitment_changed",
                                QStringLiteral("The agent changed its handshake commitment during the session: "
                                               "someone may be trying to intercept it. Nothing more will be sent. "
                                               "Close this session and ask for a new link.")));
@@ -615,9 +606,9 @@ Result<Incoming> SecureChannelV2::viewerHandshake(const QByteArray& json)
             return notReadyError();
         const auto agentNonce = handshakeValue(control->object, "nonce", NonceSize);
         if (!agentNonce)
-            return error("bad_control", QStringLiteral("The agent's reveal has no valid nonce."));
+            return makeError("bad_control", QStringLiteral("The agent's reveal has no valid nonce."));
         if (!crypto::ConstantTime::equal(commitment(*agentNonce), m_commitment))
-            return abort(error("commitment_mismatch",
+            return abort(makeError("commitment_mismatch",
                                QStringLiteral("The agent's handshake does not match what it committed to: someone "
                                               "may be trying to intercept this session. Nothing has been sent. "
                                               "Close this session and ask for a new link.")));

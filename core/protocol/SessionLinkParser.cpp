@@ -1,4 +1,6 @@
-#include "SessionLinkParser.h"
+#include "core/protocol/SessionLinkParser.h"
+
+#include "core/protocol/ProtocolError.h"
 
 #include <QByteArray>
 #include <QList>
@@ -14,11 +16,6 @@ namespace {
 using namespace Qt::StringLiterals;
 
 using Parser = SessionLinkParser;
-
-Error makeError(QLatin1StringView code, QString message)
-{
-    return Error { QString(code), std::move(message) };
-}
 
 bool isAsciiAlnum(QChar c)
 {

@@ -1,5 +1,7 @@
 #include "core/protocol/V1Envelope.h"
 
+#include "core/protocol/ProtocolError.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -9,30 +11,25 @@ namespace handoff::protocol {
 
 namespace {
 
-Error error(const char* code, const QString& message)
-{
-    return Error { QString::fromLatin1(code), message };
-}
-
-Result<QJsonObject> parseObject(QByteArrayView text)
+Result<QJsonObject> parseEnvelopeObject(QByteArrayView text)
 {
     if (text.size() > V1Envelope::MaxTextSize)
-        return error("too_large", QStringLiteral("The message is larger than the 64 KiB text limit."));
+        return makeError("too_large", QStringLiteral("The message is larger than the 64 KiB text limit."));
     QJsonParseError parseError {};
     const QJsonDocument document = QJsonDocument::fromJson(text.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return error("bad_json", QStringLiteral("The message is not a JSON object."));
+        return makeError("bad_json", QStringLiteral("The message is not a JSON object."));
     return document.object();
 }
 
 Result<QJsonObject> parseTyped(QByteArrayView text, QLatin1String type)
 {
-    auto object = parseObject(text);
+    auto object = parseEnvelopeObject(text);
     if (!object)
         return object;
     const QJsonValue actual = object->value(QLatin1String("type"));
     if (!actual.isString() || actual.toString() != type)
-        return error("wrong_type", QStringLiteral("Expected a \"%1\" message.").arg(type));
+        return makeError("wrong_type", QStringLiteral("Expected a \"%1\" message.").arg(type));
     return object;
 }
 
@@ -43,11 +40,11 @@ Result<QByteArray> decodeBase64Field(const QJsonObject& object, QLatin1String na
 {
     const QJsonValue value = object.value(name);
     if (!value.isString())
-        return error("bad_field", QStringLiteral("The field \"%1\" is missing or not a string.").arg(name));
+        return makeError("bad_field", QStringLiteral("The field \"%1\" is missing or not a string.").arg(name));
     const QByteArray text = value.toString().toLatin1();
     const auto decoded = QByteArray::fromBase64Encoding(text, QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.toBase64() != text)
-        return error("bad_base64", QStringLiteral("The field \"%1\" is not valid base64.").arg(name));
+        return makeError("bad_base64", QStringLiteral("The field \"%1\" is not valid base64.").arg(name));
     return decoded.decoded;
 }
 
@@ -55,12 +52,12 @@ Result<QByteArray> decodeBase64Field(const QJsonObject& object, QLatin1String na
 
 Result<QString> V1Envelope::messageType(QByteArrayView text)
 {
-    auto object = parseObject(text);
+    auto object = parseEnvelopeObject(text);
     if (!object)
         return object.error();
     const QJsonValue type = object->value(QLatin1String("type"));
     if (!type.isString())
-        return error("bad_field", QStringLiteral("The message has no \"type\" string."));
+        return makeError("bad_field", QStringLiteral("The message has no \"type\" string."));
     return type.toString();
 }
 
@@ -82,13 +79,13 @@ Result<V1Envelope::Pubkey> V1Envelope::parsePubkey(QByteArrayView text)
     if (!key)
         return key.error();
     if (key->size() != PublicPointSize)
-        return error("bad_key_length", QStringLiteral("The public key must be a 65-byte uncompressed P-256 point."));
+        return makeError("bad_key_length", QStringLiteral("The public key must be a 65-byte uncompressed P-256 point."));
     Pubkey pubkey { std::move(*key), 1 };
     const QJsonValue version = object->value(QLatin1String("v"));
     if (!version.isUndefined()) {
         // isDouble() and an exact compare: "2", 2.5 and true are all refused.
         if (!version.isDouble() || (version.toDouble() != 1 && version.toDouble() != 2))
-            return error("unsupported_version",
+            return makeError("unsupported_version",
                          QStringLiteral("The peer speaks a protocol version this program "
                                         "does not know; update Handoff."));
         pubkey.version = int(version.toDouble());
@@ -109,23 +106,23 @@ Result<V1Envelope::Encrypted> V1Envelope::parseEncrypted(QByteArrayView text)
         return object.error();
     const QJsonValue payloadValue = object->value(QLatin1String("payload"));
     if (!payloadValue.isObject())
-        return error("bad_field", QStringLiteral("The \"payload\" of an encrypted message must be an object."));
+        return makeError("bad_field", QStringLiteral("The \"payload\" of an encrypted message must be an object."));
     const QJsonObject payload = payloadValue.toObject();
     auto iv = decodeBase64Field(payload, QLatin1String("iv"));
     if (!iv)
         return iv.error();
     if (iv->size() != IvSize)
-        return error("bad_iv_length", QStringLiteral("The iv must be 12 bytes."));
+        return makeError("bad_iv_length", QStringLiteral("The iv must be 12 bytes."));
     auto ciphertext = decodeBase64Field(payload, QLatin1String("ciphertext"));
     if (!ciphertext)
         return ciphertext.error();
     if (ciphertext->isEmpty())
-        return error("bad_field", QStringLiteral("The ciphertext is empty; an input event never is."));
+        return makeError("bad_field", QStringLiteral("The ciphertext is empty; an input event never is."));
     auto tag = decodeBase64Field(payload, QLatin1String("tag"));
     if (!tag)
         return tag.error();
     if (tag->size() != TagSize)
-        return error("bad_tag_length", QStringLiteral("The tag must be 16 bytes."));
+        return makeError("bad_tag_length", QStringLiteral("The tag must be 16 bytes."));
     return Encrypted { std::move(*iv), std::move(*ciphertext), std::move(*tag) };
 }
 
