@@ -6,6 +6,7 @@
 #include "server/ciba/ApprovalService.h"
 #include "server/device/DeviceStore.h"
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QIODevice>
 #include <QJsonDocument>
@@ -15,11 +16,6 @@
 namespace handoff::server {
 
 namespace {
-
-Error storage(const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("cannot read the audit trail: %1").arg(query.lastError().text())};
-}
 
 QString timestampOrEmpty(const QVariant& value)
 {
@@ -47,7 +43,7 @@ Result<AuditLog::Counts> AuditLog::exportLines(QIODevice& out, qint64 sinceMs, c
                       .arg(ApprovalService::requestColumns(QStringLiteral("r"))));
     query.addBindValue(sinceMs);
     if (!query.exec()) {
-        return storage(query);
+        return sqlError(QStringLiteral("cannot read the audit trail"), query);
     }
     // The columns after the request's own, in the order selected.
     enum Column : int {
@@ -92,7 +88,7 @@ Result<AuditLog::Counts> AuditLog::exportLines(QIODevice& out, qint64 sinceMs, c
         "devices_told, refused_requests, ignored FROM ciba_blocks WHERE started_at >= ? ORDER BY started_at, id"));
     query.addBindValue(sinceMs);
     if (!query.exec()) {
-        return storage(query);
+        return sqlError(QStringLiteral("cannot read the audit trail"), query);
     }
     while (query.next()) {
         AuditBlock block;
@@ -118,7 +114,7 @@ Result<AuditLog::Counts> AuditLog::exportLines(QIODevice& out, qint64 sinceMs, c
         "FROM ciba_user_code_locks WHERE started_at >= ? ORDER BY started_at, id"));
     query.addBindValue(sinceMs);
     if (!query.exec()) {
-        return storage(query);
+        return sqlError(QStringLiteral("cannot read the audit trail"), query);
     }
     while (query.next()) {
         AuditUserCodeLock lock;

@@ -5,6 +5,7 @@
 #include "core/crypto/Digest.h"
 #include "core/crypto/Random.h"
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -14,15 +15,10 @@ namespace handoff::server {
 
 namespace {
 
-Error sqlError(const QString& what, const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, query.lastError().text())};
-}
-
 constexpr const char* clientColumns =
     "SELECT id, name, mode, notification_endpoint, poll_interval, created_at, revoked_at, secret_hash FROM ciba_clients ";
 
-ClientRecord fromQuery(const QSqlQuery& query)
+ClientRecord clientFromQuery(const QSqlQuery& query)
 {
     ClientRecord client;
     client.id = query.value(0).toString();
@@ -99,7 +95,7 @@ Result<QList<ClientRecord>> ClientStore::list()
     }
     QList<ClientRecord> clients;
     while (query.next()) {
-        clients.append(fromQuery(query));
+        clients.append(clientFromQuery(query));
     }
     return clients;
 }
@@ -115,7 +111,7 @@ Result<std::optional<ClientRecord>> ClientStore::find(const QString& id)
     if (!query.next()) {
         return std::optional<ClientRecord>();
     }
-    return std::optional<ClientRecord>(fromQuery(query));
+    return std::optional<ClientRecord>(clientFromQuery(query));
 }
 
 Result<void> ClientStore::revoke(const QString& id)
@@ -145,7 +141,7 @@ std::optional<ClientRecord> ClientStore::authenticate(const QString& id, QByteAr
         return std::nullopt;
     }
     const bool matches = crypto::ConstantTime::equal(crypto::Digest::sha256(secret), query.value(7).toByteArray());
-    ClientRecord client = fromQuery(query);
+    ClientRecord client = clientFromQuery(query);
     if (!matches || client.revokedAtMs) {
         return std::nullopt;
     }

@@ -1,20 +1,12 @@
 #include "server/ciba/NotificationOutbox.h"
 
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
 
 namespace handoff::server {
-
-namespace {
-
-Error sqlError(const QString& what, const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, query.lastError().text())};
-}
-
-} // namespace
 
 Result<bool> NotificationOutbox::enqueue(const QString& authReqId, const QString& outcome, qint64 nowMs)
 {

@@ -1,18 +1,12 @@
 #include "server/ciba/RevokedTokenStore.h"
 
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
 
 namespace handoff::server {
-
-namespace {
-Error storage(const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("revoked tokens: %1").arg(query.lastError().text())};
-}
-} // namespace
 
 Result<void> RevokedTokenStore::revoke(const QString& jti, const QString& clientId, qint64 expiresAtMs, qint64 nowMs)
 {
@@ -24,12 +18,12 @@ Result<void> RevokedTokenStore::revoke(const QString& jti, const QString& client
     query.addBindValue(expiresAtMs);
     query.addBindValue(nowMs);
     if (!query.exec()) {
-        return storage(query);
+        return sqlError(QStringLiteral("revoked tokens"), query);
     }
     query.prepare(QStringLiteral("DELETE FROM revoked_tokens WHERE expires_at <= ?"));
     query.addBindValue(nowMs);
     if (!query.exec()) {
-        return storage(query);
+        return sqlError(QStringLiteral("revoked tokens"), query);
     }
     return {};
 }
@@ -40,7 +34,7 @@ Result<bool> RevokedTokenStore::isRevoked(const QString& jti)
     query.prepare(QStringLiteral("SELECT 1 FROM revoked_tokens WHERE jti = ?"));
     query.addBindValue(jti);
     if (!query.exec()) {
-        return storage(query);
+        return sqlError(QStringLiteral("revoked tokens"), query);
     }
     return query.next();
 }

@@ -6,6 +6,7 @@
 #include "server/device/UserStore.h"
 #include "server/session/SessionJson.h"
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -22,11 +23,6 @@ Q_LOGGING_CATEGORY(lcUserCode, "handoff.ciba", QtInfoMsg)
 QString clockTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm 'UTC'"));
-}
-
-Error storage(const QString& what, const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, query.lastError().text())};
 }
 
 } // namespace
@@ -54,7 +50,7 @@ Result<std::optional<QString>> UserCodeGuard::refusal(const QString& clientId, c
     query.addBindValue(clientId);
     query.addBindValue(nowMs);
     if (!query.exec()) {
-        return storage(QStringLiteral("cannot read the user code locks"), query);
+        return sqlError(QStringLiteral("cannot read the user code locks"), query);
     }
     if (!query.next()) {
         return std::optional<QString>();
@@ -92,7 +88,7 @@ Result<int> UserCodeGuard::failures(Scope scope, const QString& id, qint64 nowMs
     query.addBindValue(scopeName(scope));
     query.addBindValue(id);
     if (!query.exec() || !query.next()) {
-        return storage(QStringLiteral("cannot read the user code locks"), query);
+        return sqlError(QStringLiteral("cannot read the user code locks"), query);
     }
     const qint64 lastLock = query.value(0).isNull() ? 0 : query.value(0).toLongLong();
     query.finish();
@@ -102,7 +98,7 @@ Result<int> UserCodeGuard::failures(Scope scope, const QString& id, qint64 nowMs
     // A failure recorded in the same millisecond as the lock it caused belongs to that lock.
     query.addBindValue(std::max(nowMs - qint64(m_policy.windowMs), lastLock));
     if (!query.exec() || !query.next()) {
-        return storage(QStringLiteral("cannot count wrong user codes"), query);
+        return sqlError(QStringLiteral("cannot count wrong user codes"), query);
     }
     return query.value(0).toInt();
 }

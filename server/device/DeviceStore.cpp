@@ -3,6 +3,7 @@
 #include "core/crypto/Digest.h"
 #include "core/crypto/Random.h"
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -12,14 +13,9 @@ namespace handoff::server {
 
 namespace {
 
-Error sqlError(const QString& what, const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, query.lastError().text())};
-}
-
 constexpr const char* deviceColumns = "SELECT id, user_id, name, public_key, created_at, revoked_at FROM devices ";
 
-DeviceRecord fromQuery(const QSqlQuery& query)
+DeviceRecord deviceFromQuery(const QSqlQuery& query)
 {
     DeviceRecord device;
     device.id = query.value(0).toString();
@@ -137,7 +133,7 @@ Result<std::optional<DeviceRecord>> DeviceStore::find(const QString& id)
     if (!query.next()) {
         return std::optional<DeviceRecord>();
     }
-    return std::optional<DeviceRecord>(fromQuery(query));
+    return std::optional<DeviceRecord>(deviceFromQuery(query));
 }
 
 Result<QList<DeviceRecord>> DeviceStore::listForUser(const QString& userId, bool includeRevoked)
@@ -152,7 +148,7 @@ Result<QList<DeviceRecord>> DeviceStore::listForUser(const QString& userId, bool
     }
     QList<DeviceRecord> devices;
     while (query.next()) {
-        devices.append(fromQuery(query));
+        devices.append(deviceFromQuery(query));
     }
     return devices;
 }
@@ -165,7 +161,7 @@ Result<QList<DeviceRecord>> DeviceStore::listAll()
     }
     QList<DeviceRecord> devices;
     while (query.next()) {
-        devices.append(fromQuery(query));
+        devices.append(deviceFromQuery(query));
     }
     return devices;
 }

@@ -3,6 +3,7 @@
 #include "core/crypto/Random.h"
 #include "server/device/UserCodeHash.h"
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -13,12 +14,7 @@ namespace handoff::server {
 
 namespace {
 
-Error sqlError(const QString& what, const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, query.lastError().text())};
-}
-
-UserRecord fromQuery(const QSqlQuery& query)
+UserRecord userFromQuery(const QSqlQuery& query)
 {
     UserRecord user;
     user.id = query.value(0).toString();
@@ -88,7 +84,7 @@ Result<std::optional<UserRecord>> UserStore::findByEmail(const QString& email)
     if (!query.next()) {
         return std::optional<UserRecord>();
     }
-    return std::optional<UserRecord>(fromQuery(query));
+    return std::optional<UserRecord>(userFromQuery(query));
 }
 
 Result<std::optional<UserRecord>> UserStore::findById(const QString& id)
@@ -102,7 +98,7 @@ Result<std::optional<UserRecord>> UserStore::findById(const QString& id)
     if (!query.next()) {
         return std::optional<UserRecord>();
     }
-    return std::optional<UserRecord>(fromQuery(query));
+    return std::optional<UserRecord>(userFromQuery(query));
 }
 
 Result<QList<UserRecord>> UserStore::list()
@@ -113,7 +109,7 @@ Result<QList<UserRecord>> UserStore::list()
     }
     QList<UserRecord> users;
     while (query.next()) {
-        users.append(fromQuery(query));
+        users.append(userFromQuery(query));
     }
     return users;
 }

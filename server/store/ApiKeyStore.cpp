@@ -5,6 +5,7 @@
 #include "core/crypto/Random.h"
 #include "server/app/Logging.h"
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -15,11 +16,6 @@ namespace handoff::server {
 namespace {
 
 constexpr QByteArrayView prefix = "hk_";
-
-Error sqlError(const QString& what, const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, query.lastError().text())};
-}
 
 bool isBase62(QByteArrayView text)
 {

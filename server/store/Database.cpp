@@ -7,6 +7,7 @@
 #include "server/ciba/NotificationSchema.h"
 #include "server/ciba/ServerKey.h"
 #include "server/device/DeviceSchema.h"
+#include "server/store/StorageError.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -65,11 +66,6 @@ const QList<Migration>& migrations()
         {7, AbuseLimitSchema::migrationStatements()}, // wrong user codes and their locks, unanswered requests in blocks
     };
     return list;
-}
-
-Error sqlError(const QString& what, const QSqlError& error)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, error.text())};
 }
 
 // SQLite would create a missing database file with mode 0644 less the umask: for

@@ -1,6 +1,7 @@
 #include "server/store/SessionStore.h"
 
 #include "server/store/Database.h"
+#include "server/store/StorageError.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -9,11 +10,6 @@
 namespace handoff::server {
 
 namespace {
-
-Error sqlError(const QString& what, const QSqlQuery& query)
-{
-    return Error{QStringLiteral("storage"), QStringLiteral("%1: %2").arg(what, query.lastError().text())};
-}
 
 const QString liveStatuses = QStringLiteral("('PENDING','ACTIVE')");
 
