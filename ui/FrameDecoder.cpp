@@ -17,23 +17,13 @@ namespace handoff::ui {
 
 namespace {
 
-struct EncodedFrame final {
-    QByteArray bytes;
-    protocol::FrameMetadata metadata;
-};
-
-struct DecodedFrame final {
-    QImage image;
-    protocol::FrameMetadata metadata;
-};
-
-Result<QImage> decodeImage(JpegDecoder& jpeg, const EncodedFrame& frame)
+Result<QImage> decodeImage(JpegDecoder& jpeg, const QByteArray& encoded, protocol::FrameMetadata::Format format)
 {
-    if (frame.metadata.format == protocol::FrameMetadata::Format::Jpeg)
-        return jpeg.decode(frame.bytes);
+    if (format == protocol::FrameMetadata::Format::Jpeg)
+        return jpeg.decode(encoded);
     // PNG frames are rare (the agent can be told to send them for tests); Qt's
     // decoder is fine for those. The size check comes before decoding.
-    QByteArray bytes = frame.bytes;
+    QByteArray bytes = encoded;
     QBuffer buffer(&bytes);
     QImageReader reader(&buffer, "png");
     const QSize size = reader.size();
@@ -49,6 +39,15 @@ Result<QImage> decodeImage(JpegDecoder& jpeg, const EncodedFrame& frame)
 
 // The worker thread and the two single-frame slots it shares with the GUI thread.
 struct FrameDecoder::Worker final {
+    struct EncodedFrame final {
+        QByteArray bytes;
+        protocol::FrameMetadata metadata;
+    };
+    struct DecodedFrame final {
+        QImage image;
+        protocol::FrameMetadata metadata;
+    };
+
     std::mutex mutex;
     std::condition_variable wake;
     std::optional<EncodedFrame> pending; // the next frame to decode
@@ -67,7 +66,7 @@ FrameDecoder::FrameDecoder(QObject* parent) : QObject(parent), m_worker(std::mak
     m_worker->thread = std::thread([this, worker] {
         JpegDecoder jpeg;
         for (;;) {
-            EncodedFrame frame;
+            Worker::EncodedFrame frame;
             {
                 std::unique_lock lock(worker->mutex);
                 worker->wake.wait(lock, [worker] { return worker->stopping || worker->pending.has_value(); });
@@ -77,7 +76,7 @@ FrameDecoder::FrameDecoder(QObject* parent) : QObject(parent), m_worker(std::mak
                 worker->pending.reset();
             }
 
-            Result<QImage> image = decodeImage(jpeg, frame);
+            Result<QImage> image = decodeImage(jpeg, frame.bytes, frame.metadata.format);
 
             std::lock_guard lock(worker->mutex);
             if (worker->stopping)
@@ -85,7 +84,7 @@ FrameDecoder::FrameDecoder(QObject* parent) : QObject(parent), m_worker(std::mak
             if (image.ok()) {
                 if (worker->decoded)
                     ++worker->dropped; // the GUI did not take the previous one in time
-                worker->decoded = DecodedFrame{std::move(image).value(), frame.metadata};
+                worker->decoded = Worker::DecodedFrame{std::move(image).value(), frame.metadata};
                 ++worker->decodedCount;
             } else {
                 worker->failure = image.error().message;
@@ -116,7 +115,7 @@ void FrameDecoder::submit(QByteArray image, const protocol::FrameMetadata& metad
         std::lock_guard lock(m_worker->mutex);
         if (m_worker->pending)
             ++m_worker->dropped;
-        m_worker->pending = EncodedFrame{std::move(image), metadata};
+        m_worker->pending = Worker::EncodedFrame{std::move(image), metadata};
     }
     m_worker->wake.notify_one();
 }
@@ -135,7 +134,7 @@ quint64 FrameDecoder::decodedFrames() const
 
 void FrameDecoder::deliver()
 {
-    std::optional<DecodedFrame> frame;
+    std::optional<Worker::DecodedFrame> frame;
     std::optional<QString> failure;
     {
         std::lock_guard lock(m_worker->mutex);
